@@ -1,0 +1,64 @@
+"""From a file to a ParsedReport: the one entry point of parsing.
+
+    load(source) -> Document          (loaders.readers)
+    detect_format(linear text)        (loaders.formats)
+    table facts                       (loaders.tables_gov / loaders.tables_legacy)
+    metadata, sections, text facts    (loaders.metadata / sections / narrative)
+
+Pure: no database, no Streamlit. Checks are run by nianbao.checks on the result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from loaders.formats import detect_format
+from loaders.metadata import Overrides, extract_metadata
+from loaders.model import Document, ParsedReport
+from loaders.narrative import text_facts
+from loaders.readers import load
+from loaders.sections import split_sections
+from loaders.tables_gov import parse_gov_tables
+from loaders.tables_legacy import parse_legacy_tables
+
+PARSER_VERSION = "0.1.0"
+
+
+def parse_document(doc: Document, overrides: Overrides | None = None) -> ParsedReport:
+    linear = doc.linear()
+    fmt = detect_format(linear)
+    warnings: list[str] = []
+    if fmt in ("gov2019", "gov2021"):
+        facts, w = parse_gov_tables(linear, fmt)
+    elif fmt == "legacy":
+        facts, w = parse_legacy_tables(linear)
+    else:
+        facts, w = (), ()
+    warnings.extend(w)
+    meta = extract_metadata(doc, overrides)
+    warnings.extend(meta.warnings)
+    sections = split_sections(doc.text)
+    tfacts, w = text_facts(sections)
+    warnings.extend(w)
+    return ParsedReport(
+        source=doc.source,
+        media_type=doc.media_type,
+        content_hash=doc.content_hash,
+        title=meta.title,
+        issuer=meta.issuer,
+        scope=meta.scope,
+        region=meta.region,
+        year=meta.year,
+        format=fmt,
+        published=meta.published,
+        facts=tuple(facts) + tuple(tfacts),
+        sections=sections,
+        warnings=tuple(warnings),
+        full_text=doc.text,
+    )
+
+
+def parse_file(
+    source: str | Path | bytes, overrides: Overrides | None = None, name: str | None = None
+) -> ParsedReport:
+    return parse_document(load(source, name=name), overrides)
