@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from loaders.errors import LoaderError
 from loaders.formats import detect_format
 from loaders.metadata import Overrides, extract_metadata
 from loaders.model import Document, ParsedReport
@@ -24,8 +25,19 @@ from loaders.tables_legacy import parse_legacy_tables
 PARSER_VERSION = "0.1.0"
 
 
+# Words every annual report uses somewhere; a document with none of them is
+# something else (a notice, a news item, a wrong file) and is refused.
+_REPORT_MARKERS = ("信息公开", "政务公开", "年度报告", "依申请公开")
+
+
 def parse_document(doc: Document, overrides: Overrides | None = None) -> ParsedReport:
     linear = doc.linear()
+    if not any(m in linear for m in _REPORT_MARKERS):
+        raise LoaderError(
+            doc.source,
+            "not a 政府信息公开工作年度报告: none of 信息公开/政务公开/年度报告 found",
+            "check that this is the annual report and not another document",
+        )
     fmt = detect_format(linear)
     warnings: list[str] = []
     if fmt in ("gov2019", "gov2021"):
