@@ -1,0 +1,398 @@
+"""The facts table with filters, and the metric / series catalogue with counts.
+
+Read-side queries for the 数据 and 指标说明 pages. Filtering happens in SQL;
+the result is a DataFrame with Chinese column labels, which the page shows
+and exports unchanged (so an export is exactly what is shown).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from loaders.catalog import applicants, metrics
+from nianbao.models import Fact, Region, Report
+from nianbao.queries.reports import FORMAT_LABELS, SCOPE_LABELS, region_path
+
+SOURCE_LABELS = {"table": "表格", "text": "正文"}
+
+# The columns of the 数据 page, in order: (query column, label shown).
+FACT_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("report_id", "报告ID"),
+    ("year", "年度"),
+    ("issuer", "发布机关"),
+    ("scope", "范围"),
+    ("region", "地区"),
+    ("format", "格式"),
+    ("metric", "指标代码"),
+    ("metric_label", "指标"),
+    ("applicant", "申请人"),
+    ("value", "数值"),
+    ("raw", "原文数值"),
+    ("unit", "单位"),
+    ("source", "来源"),
+    ("location", "位置"),
+)
+
+DEFAULT_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class FactFilter:
+    """What the 数据 page filters on. Empty tuples mean 'any'."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    scopes: tuple[str, ...] = ()
+    region_ids: tuple[int, ...] = ()  # a region matches its own reports and its children's
+    issuer_keys: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    source: str | None = None  # 'table' / 'text' / None for both
+    only_non_null: bool = False
+    current_only: bool = True  # older versions of a re-published report are left out
+    include_synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    year_min: int | None
+    year_max: int | None
+    scopes: tuple[str, ...]
+    regions: pd.DataFrame  # id, label
+    bodies: pd.DataFrame  # issuer_key, label
+    metrics: pd.DataFrame  # metric, label (only metrics that have facts)
+    sources: tuple[str, ...] = field(default=("table", "text"))
+
+
+def filter_options(engine: Engine) -> FilterOptions:
+    """The values each filter of the 数据 page can take, from what is loaded."""
+    parent = aliased(Region)
+    with Session(engine) as session:
+        ymin, ymax = session.execute(
+            select(func.min(Report.year), func.max(Report.year)).where(Report.synthetic.is_(False))
+        ).one()
+        scopes = session.scalars(select(Report.scope).distinct().order_by(Report.scope)).all()
+        region_rows = session.execute(
+            select(Region.id, Region.name, parent.name)
+            .outerjoin(parent, Region.parent_id == parent.id)
+            .order_by(Region.name)
+        ).all()
+        # The issuer as most recently written labels each body.
+        latest = (
+            select(Report.issuer_key, func.max(Report.id).label("rid"))
+            .group_by(Report.issuer_key)
+            .subquery()
+        )
+        body_rows = session.execute(
+            select(Report.issuer_key, Report.issuer)
+            .join(latest, Report.id == latest.c.rid)
+            .order_by(Report.issuer_key)
+        ).all()
+        metric_codes = session.scalars(select(Fact.metric).distinct().order_by(Fact.metric)).all()
+    catalog = metrics()
+    regions = pd.DataFrame(
+        [(rid, f"{name}（{pname}）" if pname else name) for rid, name, pname in region_rows],
+        columns=["id", "label"],
+    )
+    bodies = pd.DataFrame(
+        [(key, issuer or key) for key, issuer in body_rows], columns=["issuer_key", "label"]
+    )
+    order = {code: i for i, code in enumerate(catalog)}
+    codes = sorted(metric_codes, key=lambda c: (order.get(c, len(order)), c))
+    metric_frame = pd.DataFrame(
+        [(c, f"{catalog[c].label}（{c}）" if c in catalog else c) for c in codes],
+        columns=["metric", "label"],
+    )
+    return FilterOptions(
+        year_min=ymin,
+        year_max=ymax,
+        scopes=tuple(scopes),
+        regions=regions,
+        bodies=bodies,
+        metrics=metric_frame,
+    )
+
+
+def _filtered(stmt: Select[Any], flt: FactFilter, region: Any, parent: Any) -> Select[Any]:
+    conditions = []
+    if flt.year_from is not None:
+        conditions.append(Report.year >= flt.year_from)
+    if flt.year_to is not None:
+        conditions.append(Report.year <= flt.year_to)
+    if flt.scopes:
+        conditions.append(Report.scope.in_(flt.scopes))
+    if flt.region_ids:
+        ids = list(flt.region_ids)
+        conditions.append(
+            or_(region.id.in_(ids), region.parent_id.in_(ids), parent.parent_id.in_(ids))
+        )
+    if flt.issuer_keys:
+        conditions.append(Report.issuer_key.in_(flt.issuer_keys))
+    if flt.metrics:
+        conditions.append(Fact.metric.in_(flt.metrics))
+    if flt.source:
+        conditions.append(Fact.source == flt.source)
+    if flt.only_non_null:
+        conditions.append(Fact.value.is_not(None))
+    if flt.current_only:
+        conditions.append(Report.is_current.is_(True))
+    if not flt.include_synthetic:
+        conditions.append(Report.synthetic.is_(False))
+    return stmt.where(and_(*conditions)) if conditions else stmt
+
+
+def facts_table(
+    engine: Engine, flt: FactFilter, limit: int = DEFAULT_LIMIT
+) -> tuple[pd.DataFrame, int]:
+    """The facts that pass the filter (at most ``limit`` rows) and how many there are in all.
+
+    Columns are the Chinese labels of FACT_TABLE_COLUMNS. 数值 holds None for
+    a blank cell (shown empty, exported as an empty cell), never 0.
+    Ordered by year, issuer, report, then catalogue order of the metric.
+    """
+    region = aliased(Region)
+    parent = aliased(Region)
+    grandparent = aliased(Region)
+    base = (
+        select(Fact.id)
+        .join(Report, Fact.report_id == Report.id)
+        .outerjoin(region, Report.region_id == region.id)
+        .outerjoin(parent, region.parent_id == parent.id)
+    )
+    counted = _filtered(base, flt, region, parent)
+    stmt = (
+        select(
+            Report.id.label("report_id"),
+            Report.year,
+            Report.issuer,
+            Report.issuer_key,
+            Report.scope,
+            Report.format,
+            grandparent.name.label("g"),
+            parent.name.label("p"),
+            region.name.label("r"),
+            Fact.metric,
+            Fact.applicant,
+            Fact.value,
+            Fact.raw,
+            Fact.unit,
+            Fact.source,
+            Fact.location,
+        )
+        .join(Report, Fact.report_id == Report.id)
+        .outerjoin(region, Report.region_id == region.id)
+        .outerjoin(parent, region.parent_id == parent.id)
+        .outerjoin(grandparent, parent.parent_id == grandparent.id)
+        .order_by(Report.year, Report.issuer_key, Report.id, Fact.id)
+        .limit(limit)
+    )
+    stmt = _filtered(stmt, flt, region, parent)
+    with Session(engine) as session:
+        total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+        rows = session.execute(stmt).all()
+    catalog = metrics()
+    applicant_labels = applicants()
+    records = []
+    for r in rows:
+        records.append(
+            {
+                "report_id": r.report_id,
+                "year": r.year,
+                "issuer": r.issuer or r.issuer_key,
+                "scope": SCOPE_LABELS.get(r.scope, r.scope),
+                "region": region_path((r.g, r.p, r.r)),
+                "format": r.format,
+                "metric": r.metric,
+                "metric_label": catalog[r.metric].label if r.metric in catalog else "",
+                "applicant": applicant_labels.get(r.applicant, r.applicant or "")
+                if r.applicant
+                else "",
+                "value": r.value,
+                "raw": r.raw,
+                "unit": r.unit,
+                "source": SOURCE_LABELS.get(r.source, r.source),
+                "location": r.location or "",
+            }
+        )
+    frame = pd.DataFrame(records, columns=[c for c, _ in FACT_TABLE_COLUMNS])
+    frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
+    frame = frame.rename(columns=dict(FACT_TABLE_COLUMNS))
+    return frame, int(total)
+
+
+# --- 指标说明 ----------------------------------------------------------------
+
+_SERIES_CSV = Path(__file__).resolve().parents[2] / "loaders" / "series.csv"
+FORMAT_NAMES = {"gov2021": "2021", "gov2019": "2019试行", "legacy": "2019年以前"}
+COMPARABLE_LABELS = {
+    "yes": "可比",
+    "approx": "近似可比",
+    "text-only after 2019": "2019年后仅见于正文",
+}
+
+
+@cache
+def _series_rows() -> tuple[dict[str, str], ...]:
+    with open(_SERIES_CSV, encoding="utf-8", newline="") as f:
+        return tuple(csv.DictReader(f))
+
+
+_CODE_RE = re.compile(r"[a-z_]+(?:\.[a-z_*]+)+")
+
+
+def series_metric_codes(expression: str) -> tuple[str, ...]:
+    """Metric codes named by a series expression ('sum(requests.withheld.*)[total]').
+
+    A trailing '.*' expands to every catalogue code under that prefix. 'text'
+    (figures only in the narrative) names no table code.
+    """
+    catalog = metrics()
+    out: list[str] = []
+    for token in _CODE_RE.findall(expression):
+        if token.endswith(".*"):
+            prefix = token[:-1]
+            out.extend(c for c in catalog if c.startswith(prefix))
+        elif token in catalog:
+            out.append(token)
+    return tuple(dict.fromkeys(out))
+
+
+def metric_counts(engine: Engine) -> pd.DataFrame:
+    """Per metric: facts stored, facts with a value, reports that have it (real reports only)."""
+    stmt = (
+        select(
+            Fact.metric,
+            func.count().label("facts"),
+            func.count(Fact.value).label("with_value"),
+            func.count(func.distinct(Fact.report_id)).label("reports"),
+        )
+        .join(Report, Fact.report_id == Report.id)
+        .where(Report.synthetic.is_(False))
+        .group_by(Fact.metric)
+    )
+    with Session(engine) as session:
+        rows = session.execute(stmt).all()
+    return pd.DataFrame(
+        [tuple(r) for r in rows], columns=["metric", "facts", "with_value", "reports"]
+    )
+
+
+def metric_catalog(engine: Engine) -> pd.DataFrame:
+    """Every metric of loaders/metrics.csv with its label, unit, formats, parent and counts.
+
+    Metrics found in the database but missing from the catalogue are listed
+    at the end, so nothing stored is invisible.
+    """
+    catalog = metrics()
+    counts = metric_counts(engine).set_index("metric")
+    records = []
+    for code, m in catalog.items():
+        c = counts.loc[code] if code in counts.index else None
+        records.append(
+            {
+                "代码": code,
+                "官方名称": m.label,
+                "单位": m.unit,
+                "表": m.table,
+                "格式": "、".join(FORMAT_NAMES.get(f, f) for f in m.formats),
+                "上级指标": m.parent or "",
+                "按申请人": "是" if m.has_applicant else "",
+                "说明": m.note,
+                "事实数": int(c["facts"]) if c is not None else 0,
+                "有数值": int(c["with_value"]) if c is not None else 0,
+                "报告数": int(c["reports"]) if c is not None else 0,
+            }
+        )
+    for code in counts.index:
+        if code not in catalog:
+            c = counts.loc[code]
+            records.append(
+                {
+                    "代码": code,
+                    "官方名称": "（不在指标目录中）",
+                    "单位": "",
+                    "表": "",
+                    "格式": "",
+                    "上级指标": "",
+                    "按申请人": "",
+                    "说明": "",
+                    "事实数": int(c["facts"]),
+                    "有数值": int(c["with_value"]),
+                    "报告数": int(c["reports"]),
+                }
+            )
+    return pd.DataFrame(records)
+
+
+def series_catalog(engine: Engine) -> pd.DataFrame:
+    """Every cross-era series of loaders/series.csv with comparability and counts.
+
+    报告数 counts reports with at least one value for a metric the series is
+    built from (for 2019+ reports only the 总计 column counts).
+    """
+    catalog = metrics()
+    records = []
+    with Session(engine) as session:
+        for row in _series_rows():
+            legacy_codes = series_metric_codes(row["legacy"])
+            gov_codes = series_metric_codes(row["gov"])
+            codes = legacy_codes + gov_codes
+            formats: list[str] = []
+            for code in codes:
+                for fmt in catalog[code].formats:
+                    if fmt not in formats:
+                        formats.append(fmt)
+            if row["gov"].strip() == "text":
+                formats.append("正文")
+            reports = 0
+            if codes:
+                reports = (
+                    session.scalar(
+                        select(func.count(func.distinct(Fact.report_id)))
+                        .join(Report, Fact.report_id == Report.id)
+                        .where(
+                            Fact.metric.in_(codes),
+                            Fact.value.is_not(None),
+                            Report.synthetic.is_(False),
+                            or_(Fact.applicant.is_(None), Fact.applicant == "total"),
+                        )
+                    )
+                    or 0
+                )
+            records.append(
+                {
+                    "系列": row["series"],
+                    "名称": row["name"],
+                    "单位": row["unit"],
+                    "2019年以前": row["legacy"],
+                    "2019年以后": row["gov"],
+                    "格式": "、".join(FORMAT_NAMES.get(f, f) for f in formats),
+                    "跨时期可比性": COMPARABLE_LABELS.get(row["comparable"], row["comparable"]),
+                    "说明": row["note"],
+                    "报告数": int(reports),
+                }
+            )
+    return pd.DataFrame(records)
+
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "FACT_TABLE_COLUMNS",
+    "FORMAT_LABELS",
+    "FactFilter",
+    "FilterOptions",
+    "facts_table",
+    "filter_options",
+    "metric_catalog",
+    "metric_counts",
+    "series_catalog",
+    "series_metric_codes",
+]
