@@ -1,11 +1,158 @@
-"""Readers: bytes of any supported file type -> Document. STUB, to be replaced."""
+"""Readers: the bytes of any supported file -> :class:`~loaders.model.Document`.
+
+``load(source)`` sniffs the content (``%PDF``, a zip holding
+``word/document.xml``, a leading HTML tag, else text) and dispatches through
+:data:`READERS` to one module per type. Each reader is pure: bytes in, blocks
+and metadata out. Every problem is a :class:`LoaderError` whose one line names
+the file, what is wrong and what to do.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Callable
 from pathlib import Path
 
-from loaders.model import Document
+from loaders.errors import LoaderError
+from loaders.model import Document, MediaType
+from loaders.readers import docx, html, pdf, text
+from loaders.readers.common import FORMATS_HINT, Read
+
+MAX_BYTES = 50 * 1024 * 1024
+
+READERS: dict[MediaType, Callable[[bytes, str], Read]] = {
+    "text": text.read,
+    "html": html.read,
+    "docx": docx.read,
+    "pdf": pdf.read,
+}
+
+# Files we recognise but do not read, by their first bytes: (magic, what, hint).
+_REFUSED: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", "OCR it first, or " + FORMATS_HINT),
+    (b"\xff\xd8\xff", "a JPEG image", "OCR it first, or " + FORMATS_HINT),
+    (b"GIF87a", "a GIF image", FORMATS_HINT),
+    (b"GIF89a", "a GIF image", FORMATS_HINT),
+    (b"II*\x00", "a TIFF image", "OCR it first, or " + FORMATS_HINT),
+    (b"MM\x00*", "a TIFF image", "OCR it first, or " + FORMATS_HINT),
+    (b"\x7fELF", "an executable program", FORMATS_HINT),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old binary Office file (.doc/.wps/.xls)",
+        "re-save it as .docx from Word/WPS",
+    ),
+    (b"{\\rtf", "an RTF document", "re-save it as .docx from Word/WPS"),
+    (b"Rar!\x1a\x07", "a RAR archive", "unpack it and load the report inside"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7z archive", "unpack it and load the report inside"),
+    (b"\x1f\x8b", "a gzip archive", "unpack it and load the report inside"),
+)
+
+# A file named .docx/.pdf whose content is something else goes to that reader
+# anyway, so the user hears "not a valid .docx" rather than garbage text.
+_CLAIMED_BY_NAME: dict[str, MediaType] = {".docx": "docx", ".pdf": "pdf"}
+_HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
+
+_LEADING_TAG = re.compile(
+    rb"^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"<(?:!doctype\s+html|html|head|body|meta|title|link|style|script|p|div|span|table|tbody|"
+    rb"tr|td|h[1-6]|br|hr|ul|ol|li|section|article|main|font|center|b|strong|a|img|form)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
+_ANY_TAG = re.compile(rb"<(?:html|body|p|div|table|br)[\s>/]", re.IGNORECASE)
+
+
+def sniff(data: bytes, filename: str = "") -> MediaType:
+    """The media type of ``data``; the file name only breaks ties."""
+    head = data[:4096]
+    suffix = Path(filename).suffix.lower()
+    if b"%PDF-" in head[:1024]:
+        kind: MediaType = "pdf"
+    elif head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        kind = "docx"  # the docx reader checks for word/document.xml
+    else:
+        ascii_head = head
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            ascii_head = head.decode("utf-16", errors="ignore").encode("ascii", "ignore")
+        ascii_head = ascii_head.lstrip(b"\xef\xbb\xbf").lstrip()
+        if _LEADING_TAG.match(ascii_head) or (
+            suffix in _HTML_SUFFIXES and _ANY_TAG.search(ascii_head)
+        ):
+            kind = "html"
+        else:
+            kind = "text"
+    if kind in ("text", "html") and suffix in _CLAIMED_BY_NAME:
+        return _CLAIMED_BY_NAME[suffix]
+    return kind
+
+
+def _read_bytes(source: str | Path | bytes, label: str) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        _check_size(len(data), label)
+        return data
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise LoaderError(label, "file not found", "check the path") from None
+    except OSError as e:
+        raise LoaderError(label, f"cannot open the file ({e.strerror})", "check the path") from None
+    if path.is_dir():
+        raise LoaderError(label, "is a folder, not a file", "give the path of one report file")
+    # Checked before reading: a 2 GB video must not be pulled into memory.
+    _check_size(size, label)
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise LoaderError(label, f"cannot read the file ({e.strerror})", "check the path") from None
+
+
+def _check_size(size: int, label: str) -> None:
+    if size > MAX_BYTES:
+        raise LoaderError(
+            label,
+            f"file too large ({size / 1024 / 1024:.0f} MB; the limit is 50 MB)",
+            "split it or extract the report pages first",
+        )
 
 
 def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
-    raise NotImplementedError
+    """Read one report file (path or raw bytes) into a Document.
+
+    ``name`` is how the file is called in messages and in ``Document.source``
+    (an upload's original file name); without it a path names itself and
+    bytes are called ``<bytes>``.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        label = name or "<bytes>"
+    else:
+        label = name or str(source)
+    data = _read_bytes(source, label)
+    if not data:
+        raise LoaderError(
+            label, "empty file (0 bytes)", "check that the download or export finished"
+        )
+    if not data.lstrip(b"\xef\xbb\xbf").strip():
+        raise LoaderError(
+            label, "empty file (only whitespace)", "check that the download or export finished"
+        )
+    for magic, what, hint in _REFUSED:
+        if data.startswith(magic):
+            raise LoaderError(label, f"{what}, not a report document", hint)
+    if data.startswith(b"MZ") and b"\x00" in data[:64]:
+        raise LoaderError(label, "an executable program, not a report document", FORMATS_HINT)
+    filename = name or ("" if isinstance(source, (bytes, bytearray, memoryview)) else str(source))
+    media_type = sniff(data, filename)
+    read = READERS[media_type](data, label)
+    return Document(
+        source=label,
+        media_type=media_type,
+        blocks=read.blocks,
+        meta=read.meta,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        encoding=read.encoding,
+    )
+
+
+__all__ = ["MAX_BYTES", "READERS", "load", "sniff"]
