@@ -1,0 +1,189 @@
+"""趋势: a measure over years, outcome composition, applicant mix, disputes,
+staffing and funding."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, and_, func, or_, select
+
+from loaders.catalog import applicants
+from nianbao.queries.common import (
+    FACT,
+    REPORT,
+    Filters,
+    per_report,
+    ratio,
+    read,
+    report_conditions,
+    summarise,
+)
+from nianbao.series import GOV_FORMATS, custom_measure, measure
+
+FORMAT_CHANGE_YEAR = 2019
+
+
+def series_by_year(engine: Engine, f: Filters, key: str, group_by: str = "body") -> pd.DataFrame:
+    """A measure per year, summed per body (``group_by='body'``) or over the filter ('all').
+
+    Columns: group, year, value, n_reports, n_missing, report_ids.
+    """
+    per = per_report(engine, f, [measure(key)])
+    if group_by == "body":
+        per["group"] = per["issuer_key"]
+    else:
+        per["group"] = "合计"
+    out = summarise(per, ["group", "year"])
+    return out
+
+
+# Outcome categories of each era. Legacy categories are different questions
+# (answers, not outcomes of closed applications) and are plotted apart.
+GOV_OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("予以公开", "requests.disclosed[total]"),
+    ("部分公开", "requests.partially_disclosed[total]"),
+    ("不予公开", "sum(requests.withheld.*)[total]"),
+    ("无法提供", "sum(requests.unavailable.*)[total]"),
+    ("不予处理", "sum(requests.not_processed.*)[total]"),
+    ("其他处理", "requests.other_handling[total] + sum(requests.other_handling.*)[total]"),
+)
+LEGACY_OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("属于已主动公开范围", "legacy.answers.already_public"),
+    ("同意公开", "legacy.answers.disclosed"),
+    ("同意部分公开", "legacy.answers.partially_disclosed"),
+    ("不同意公开", "legacy.answers.withheld"),
+    ("不属于本机关", "legacy.answers.not_this_agency"),
+    ("信息不存在", "legacy.answers.not_exist"),
+    ("告知更改补充", "legacy.answers.correction_requested"),
+    ("告知其他途径", "legacy.answers.other_channel"),
+    ("其他类型答复", "legacy.answers.other"),
+)
+
+
+def outcome_composition(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Per year and category: value, n_reports, n_missing, era ('gov' / 'legacy')."""
+    measures = [custom_measure(f"gov:{label}", label, "件", gov=e) for label, e in GOV_OUTCOMES]
+    measures += [
+        custom_measure(f"legacy:{label}", label, "件", legacy=e) for label, e in LEGACY_OUTCOMES
+    ]
+    per = per_report(engine, f, measures)
+    out = summarise(per, ["measure", "year"])
+    out["era"] = out["measure"].str.split(":").str[0]
+    out["category"] = out["measure"].str.split(":").str[1]
+    order = {label: i for i, (label, _) in enumerate(GOV_OUTCOMES + LEGACY_OUTCOMES)}
+    out["order"] = out["category"].map(order)
+    return out.sort_values(["year", "order"]).reset_index(drop=True)
+
+
+def applicant_mix(engine: Engine, f: Filters) -> pd.DataFrame:
+    """本年新收申请 by applicant column (Table B, 2019+) per year, in SQL.
+
+    Columns: year, applicant, label, value, n_reports, n_missing.
+    """
+    r = REPORT.c
+    fc = FACT.c
+    stmt = (
+        select(
+            r.year,
+            fc.applicant,
+            func.sum(fc.value).label("value"),
+            func.count(fc.value).label("n_reports"),
+            (func.count() - func.count(fc.value)).label("n_missing"),
+        )
+        .join(REPORT, r.id == fc.report_id)
+        .where(
+            fc.metric == "requests.received",
+            fc.applicant.is_not(None),
+            fc.applicant != "total",
+            r.format.in_(GOV_FORMATS),
+            *report_conditions(f),
+        )
+        .group_by(r.year, fc.applicant)
+    )
+    df = read(engine, stmt)
+    labels = applicants()
+    order = {k: i for i, k in enumerate(labels)}
+    df["label"] = df["applicant"].map(labels)
+    df["order"] = df["applicant"].map(order)
+    return df.sort_values(["year", "order"]).drop(columns="order").reset_index(drop=True)
+
+
+DISPUTE_SERIES = ("reviews", "reviews_corrected", "lawsuits", "lawsuits_corrected")
+
+
+def disputes(engine: Engine, f: Filters) -> pd.DataFrame:
+    """复议 / 诉讼 per year with 纠错率 = corrected / total (where total is known and > 0).
+
+    Columns: year, kind (行政复议 / 行政诉讼), total, corrected, rate, n_reports,
+    n_missing, report_ids.
+    """
+    per = per_report(engine, f, [measure(k) for k in DISPUTE_SERIES])
+    s = summarise(per, ["measure", "year"])
+    rows = []
+    for kind, tot, cor in (
+        ("行政复议", "reviews", "reviews_corrected"),
+        ("行政诉讼", "lawsuits", "lawsuits_corrected"),
+    ):
+        t = s[s["measure"] == tot].set_index("year")
+        c = s[s["measure"] == cor].set_index("year")
+        for y in sorted(set(t.index) | set(c.index)):
+            total = t["value"].get(y, float("nan"))
+            corrected = c["value"].get(y, float("nan"))
+            rows.append(
+                {
+                    "year": int(y),
+                    "kind": kind,
+                    "total": total,
+                    "corrected": corrected,
+                    "n_reports": int(t["n_reports"].get(y, 0)),
+                    "n_missing": int(t["n_missing"].get(y, 0)),
+                    "report_ids": t["report_ids"].get(y, ()),
+                }
+            )
+    out = pd.DataFrame(
+        rows,
+        columns=["year", "kind", "total", "corrected", "n_reports", "n_missing", "report_ids"],
+    )
+    out["rate"] = ratio(out["corrected"], out["total"])
+    return out
+
+
+# Staffing and funding: legacy table rows, and narrative figures (text.*).
+STAFF_FUNDING_METRICS: tuple[str, ...] = (
+    "legacy.staff.total",
+    "legacy.staff.full_time",
+    "legacy.staff.part_time",
+    "legacy.org.dedicated_units",
+    "legacy.funding",
+    "legacy.fees",
+)
+STAFF_FUNDING_SERIES = ("staff", "funding", "fees")
+
+
+def staffing_funding(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Staff and money facts per year, metric and source (统计表 / 正文).
+
+    Columns: year, metric, source, value, n_reports, n_missing, unit.
+    """
+    r = REPORT.c
+    fc = FACT.c
+    # text.* codes by range, so the (metric, report_id) index is used.
+    is_text_code = and_(fc.metric >= "text.", fc.metric < "text/")
+    stmt = (
+        select(
+            r.year,
+            fc.metric,
+            fc.source,
+            func.max(fc.unit).label("unit"),
+            func.sum(fc.value).label("value"),
+            func.count(fc.value).label("n_reports"),
+            (func.count() - func.count(fc.value)).label("n_missing"),
+        )
+        .join(REPORT, r.id == fc.report_id)
+        .where(
+            or_(fc.metric.in_(STAFF_FUNDING_METRICS), is_text_code),
+            *report_conditions(f),
+        )
+        .group_by(r.year, fc.metric, fc.source)
+        .order_by(r.year, fc.metric)
+    )
+    return read(engine, stmt)

@@ -1,0 +1,228 @@
+"""Measures the dashboard can plot: metric codes and cross-era series.
+
+A *measure* is either a metric code of loaders/metrics.csv (``requests.received``,
+read in the 总计 column unless an applicant is given) or a series of
+loaders/series.csv, which says which metric of each era feeds one comparable
+line across 2008–today. Series expressions are small:
+
+    requests.received[total]                  one fact, applicant column 'total'
+    sum(requests.withheld.*)[total]           every code under a prefix, summed
+    legacy.answers.not_this_agency + legacy.answers.not_exist
+    text                                      a figure stated in the narrative
+
+Evaluation happens in SQL (:func:`per_report_select`): one row per report with
+the measure's value. A report's value is NULL as soon as one of the facts it
+adds up is blank — a blank cell is not 0, so the sum is unknown — and the
+counts of facts found and facts with a value travel with it so pages can say
+how many values were missing. A report without any matching fact has no row.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+
+from loaders.catalog import metrics
+from nianbao.models import Fact, Report
+
+_SERIES_CSV = Path(__file__).resolve().parent.parent / "loaders" / "series.csv"
+
+LEGACY_FORMATS: tuple[str, ...] = ("legacy",)
+GOV_FORMATS: tuple[str, ...] = ("gov2019", "gov2021")
+# Narrative-only reports (2008–2013 without tables) can still state figures in text.
+TEXT_FORMATS: tuple[str, ...] = ("gov2019", "gov2021", "narrative")
+
+ERA_LABELS = {"legacy": "2019年前（旧统计表）", "gov": "2019年起（新格式）"}
+FORMAT_LABELS = {
+    "legacy": "旧统计表",
+    "gov2019": "2019格式",
+    "gov2021": "2021格式",
+    "narrative": "仅正文",
+}
+SOURCE_LABELS = {"table": "统计表", "text": "正文"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """Facts of some metric codes in one applicant column (None: no applicant dim)."""
+
+    metrics: tuple[str, ...]
+    applicant: str | None
+    source: str  # 'table' or 'text'
+
+
+@dataclass(frozen=True)
+class Era:
+    formats: tuple[str, ...]
+    terms: tuple[Term, ...]
+    expression: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    name: str
+    unit: str
+    kind: str  # 'series' or 'metric'
+    eras: tuple[Era, ...]
+    comparable: str = ""
+    note: str = ""
+
+
+_TERM = re.compile(
+    r"^(?:sum\((?P<prefix>[a-z0-9_.]+)\.\*\)|(?P<code>[a-z0-9_.]+))(?:\[(?P<app>\w+)\])?$"
+)
+
+
+def _expand(prefix: str) -> tuple[str, ...]:
+    """Codes under a prefix, in catalog order (resolved here so SQL can use IN)."""
+    codes = tuple(c for c in metrics() if c.startswith(prefix + "."))
+    if not codes:
+        raise ValueError(f"no metric code under {prefix}.*")
+    return codes
+
+
+def parse_term(text: str, *, source: str = "table") -> Term:
+    m = _TERM.match(text.strip())
+    if not m:
+        raise ValueError(f"cannot read series term {text!r}")
+    if m["prefix"]:
+        codes = _expand(m["prefix"])
+    else:
+        code = m["code"]
+        if code not in metrics():
+            raise ValueError(f"unknown metric code {code!r}")
+        codes = (code,)
+    applicant = m["app"]
+    if applicant is None and metrics()[codes[0]].has_applicant:
+        applicant = "total"  # a Table B row without a column means its 总计
+    return Term(metrics=codes, applicant=applicant, source=source)
+
+
+def parse_expression(expr: str) -> tuple[Term, ...]:
+    return tuple(parse_term(part) for part in expr.split("+"))
+
+
+def _text_terms(key: str, legacy_expr: str) -> tuple[Term, ...]:
+    # Narrative figures: the narrative parser stores them under text.<series>
+    # (or under the legacy code they correspond to) with source 'text'.
+    codes = [f"text.{key}"]
+    for t in parse_expression(legacy_expr):
+        codes.extend(t.metrics)
+    return (Term(metrics=tuple(codes), applicant=None, source="text"),)
+
+
+@cache
+def series_catalog() -> dict[str, Measure]:
+    out: dict[str, Measure] = {}
+    with open(_SERIES_CSV, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            key = row["series"]
+            eras = [Era(LEGACY_FORMATS, parse_expression(row["legacy"]), row["legacy"])]
+            if row["gov"].strip() == "text":
+                eras.append(Era(TEXT_FORMATS, _text_terms(key, row["legacy"]), "正文"))
+            else:
+                eras.append(Era(GOV_FORMATS, parse_expression(row["gov"]), row["gov"]))
+            out[key] = Measure(
+                key=key,
+                name=row["name"],
+                unit=row["unit"],
+                kind="series",
+                eras=tuple(eras),
+                comparable=row["comparable"],
+                note=row["note"],
+            )
+    return out
+
+
+def metric_measure(code: str, applicant: str | None = None) -> Measure:
+    m = metrics()[code]
+    term = parse_term(f"{code}[{applicant}]" if applicant else code)
+    label = m.label if not applicant else f"{m.label}（{applicant}）"
+    return Measure(
+        key=code if not applicant else f"{code}[{applicant}]",
+        name=label,
+        unit=m.unit,
+        kind="metric",
+        eras=(Era(m.formats if m.formats != ("legacy",) else LEGACY_FORMATS, (term,), code),),
+    )
+
+
+def custom_measure(key: str, name: str, unit: str, **exprs: str) -> Measure:
+    """A measure defined in code, e.g. one category of the outcome composition.
+
+    ``exprs`` maps 'legacy' and/or 'gov' to a series expression.
+    """
+    eras = []
+    if "legacy" in exprs:
+        eras.append(Era(LEGACY_FORMATS, parse_expression(exprs["legacy"]), exprs["legacy"]))
+    if "gov" in exprs:
+        eras.append(Era(GOV_FORMATS, parse_expression(exprs["gov"]), exprs["gov"]))
+    return Measure(key=key, name=name, unit=unit, kind="custom", eras=tuple(eras))
+
+
+def measure(key: str) -> Measure:
+    """A series key (``requests_received``) or a metric code, optionally ``code[applicant]``."""
+    if key in series_catalog():
+        return series_catalog()[key]
+    m = re.match(r"^([a-z0-9_.]+)(?:\[(\w+)\])?$", key)
+    if m and m[1] in metrics():
+        return metric_measure(m[1], m[2])
+    raise KeyError(f"unknown series or metric {key!r}")
+
+
+def measure_options() -> dict[str, str]:
+    """key -> Chinese label for pickers: series first, then every metric code."""
+    out = {k: f"{s.name}（序列）" for k, s in series_catalog().items()}
+    for code, m in metrics().items():
+        out[code] = f"{m.label} · {code}"
+    return out
+
+
+def _term_condition(term: Term) -> ColumnElement[bool]:
+    fact = Fact.__table__.c
+    conds = [
+        fact.metric.in_(term.metrics) if len(term.metrics) > 1 else fact.metric == term.metrics[0],
+        fact.applicant.is_(None) if term.applicant is None else fact.applicant == term.applicant,
+        fact.source == term.source,
+    ]
+    return and_(*conds)
+
+
+def measure_condition(m: Measure) -> ColumnElement[bool]:
+    """Which facts (joined with their report) feed the measure."""
+    rep = Report.__table__.c
+    parts = []
+    for era in m.eras:
+        terms = [_term_condition(t) for t in era.terms]
+        parts.append(and_(rep.format.in_(era.formats), or_(*terms)))
+    return or_(*parts)
+
+
+def per_report_select(m: Measure, report_conditions: list[Any]) -> Select[Any]:
+    """SELECT report_id, measure, value, n_facts, n_values: one row per report with facts.
+
+    ``value`` is NULL when any fact behind it is blank (COUNT(value) < COUNT(*)).
+    """
+    fact = Fact.__table__.c
+    rep = Report.__table__.c
+    n_facts = func.count()
+    n_values = func.count(fact.value)
+    return (
+        select(
+            fact.report_id.label("report_id"),
+            literal(m.key).label("measure"),
+            case((n_values == n_facts, func.sum(fact.value)), else_=None).label("value"),
+            n_facts.label("n_facts"),
+            n_values.label("n_values"),
+        )
+        .select_from(Fact.__table__.join(Report.__table__, rep.id == fact.report_id))
+        .where(measure_condition(m), *report_conditions)
+        .group_by(fact.report_id)
+    )

@@ -1,0 +1,292 @@
+"""The one small Streamlit helper module (the UI edge).
+
+- the database engine (one per URL and process) and cached query calls;
+- filters that live in the URL (st.query_params), so a view can be shared;
+- showing report text literally: nothing from a document is ever interpreted
+  as HTML or markdown;
+- charts with their data table one click away, and drill-down to a report.
+
+Only this module, dashboard.py and pages/ import Streamlit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from nianbao import db
+from nianbao.queries.common import SCOPE_LABELS, Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT_PAGE = "pages/report.py"
+
+# ---------------------------------------------------------------- database
+
+
+def database_url() -> str:
+    """The URL nianbao.db decides (DATABASE_URL, else the default SQLite file)."""
+    return db.database_url()
+
+
+def get_engine() -> Engine:
+    """The process-wide engine for the URL (nianbao.db creates each one once)."""
+    return db.get_engine(database_url())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(fn_path: str, url: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    module, name = fn_path.rsplit(":", 1)
+    fn = getattr(importlib.import_module(module), name)
+    return fn(db.get_engine(url), *args, **kwargs)
+
+
+def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn(engine, *args, **kwargs)`` through st.cache_data, keyed by the URL and args."""
+    return _cached(f"{fn.__module__}:{fn.__name__}", database_url(), args, kwargs)
+
+
+def clear_cache() -> None:
+    """After an import: every cached figure may have changed."""
+    _cached.clear()
+
+
+# ---------------------------------------------------------------- page frame
+
+
+def setup_page(title: str) -> None:
+    try:
+        st.set_page_config(page_title=f"{title} · 政府信息公开年报", layout="wide")
+    except st.errors.StreamlitAPIException:
+        pass  # already set by dashboard.py in this run
+    st.title(title)
+
+
+def error_box(exc: Exception) -> None:
+    """One message that says what to do, never a traceback."""
+    st.error(
+        f"无法读取数据库：{type(exc).__name__}: {exc}\n\n"
+        "请先运行 `nianbao ingest` 导入报告，或检查 DATABASE_URL。"
+    )
+
+
+# ---------------------------------------------------------------- URL filters
+
+
+def get_param(name: str) -> str | None:
+    v = st.query_params.get(name)
+    return v if v not in (None, "") else None
+
+
+def set_param(name: str, value: Any) -> None:
+    if value is None or value == "" or (isinstance(value, list | tuple) and not value):
+        if name in st.query_params:
+            del st.query_params[name]
+        return
+    text = ",".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+    if st.query_params.get(name) != text:
+        st.query_params[name] = text
+
+
+def _url_changed(key: str, param: str) -> bool:
+    """True on a widget's first run, or when the URL changed under it (a followed link)."""
+    return key not in st.session_state or get_param(param) != st.session_state.get(f"{key}__url")
+
+
+def url_selectbox(
+    label: str,
+    options: Sequence[Any],
+    param: str,
+    *,
+    default: Any = None,
+    format_func: Callable[[Any], str] = str,
+    key: str | None = None,
+) -> Any:
+    """A selectbox whose value lives in ?param=…; the URL wins when it changes.
+
+    The default is not written to the URL, so links stay short.
+    """
+    key = key or f"url_{param}"
+    options = list(options)
+    if default not in options:
+        default = options[0] if options else None
+    if _url_changed(key, param):
+        raw = get_param(param)
+        match = [o for o in options if str(o) == raw]
+        st.session_state[key] = match[0] if match else default
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    value = st.selectbox(label, options, key=key, format_func=format_func)
+    set_param(param, None if value == default else value)
+    st.session_state[f"{key}__url"] = get_param(param)
+    return value
+
+
+def url_multiselect(
+    label: str,
+    options: Sequence[Any],
+    param: str,
+    *,
+    default: Sequence[Any] = (),
+    format_func: Callable[[Any], str] = str,
+    key: str | None = None,
+    max_selections: int | None = None,
+) -> list[Any]:
+    """A multiselect whose values live in ?param=a,b,c."""
+    key = key or f"url_{param}"
+    options = list(options)
+    default = [d for d in default if d in options]
+    if _url_changed(key, param):
+        raw = get_param(param)
+        wanted = raw.split(",") if raw else None
+        st.session_state[key] = (
+            [o for o in options if str(o) in wanted] if wanted is not None else default
+        )
+    st.session_state[key] = [o for o in st.session_state.get(key, []) if o in options]
+    value = list(
+        st.multiselect(
+            label, options, key=key, format_func=format_func, max_selections=max_selections
+        )
+    )
+    set_param(param, None if value == default else value)
+    st.session_state[f"{key}__url"] = get_param(param)
+    return value
+
+
+def scope_filters(
+    engine_regions: pd.DataFrame, *, key_prefix: str = "", with_scope: bool = True
+) -> Filters:
+    """The shared scope / region filters (in the sidebar), from and into the URL."""
+    scopes = [None, *SCOPE_LABELS]
+    scope = (
+        url_selectbox(
+            "范围",
+            scopes,
+            "scope",
+            format_func=lambda s: "全部" if s is None else SCOPE_LABELS[s],
+            key=f"{key_prefix}scope",
+        )
+        if with_scope
+        else None
+    )
+    region_ids = [None, *[int(i) for i in engine_regions["id"]]]
+    paths = dict(zip(engine_regions["id"], engine_regions["path"], strict=True))
+    region = url_selectbox(
+        "地区（含下级）",
+        region_ids,
+        "region",
+        format_func=lambda i: "全部地区" if i is None else paths.get(i, str(i)),
+        key=f"{key_prefix}region",
+    )
+    return Filters(scope=scope, region_id=region)
+
+
+# ---------------------------------------------------------------- safe text
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_md(text: str) -> str:
+    """Backslash-escape markdown and HTML so st.markdown shows ``text`` literally."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def show_text(text: str) -> None:
+    """Report text, shown literally (no markdown, no HTML)."""
+    st.text(text)
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def is_missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+def fmt_value(v: Any, unit: str = "") -> str:
+    """A figure for display; a missing one says so instead of pretending 0."""
+    if is_missing(v):
+        return "缺失"
+    if unit == "%":
+        return f"{v * 100:.1f}%"
+    if float(v).is_integer():
+        return f"{int(v):,}{unit}"
+    return f"{v:,.2f}{unit}"
+
+
+def fmt_change(v: Any, unit: str = "") -> str | None:
+    if is_missing(v):
+        return None
+    if unit == "%":
+        return f"{v * 100:+.1f} 个百分点"
+    return f"{v:+,.0f}" if float(v).is_integer() else f"{v:+,.2f}"
+
+
+# ---------------------------------------------------------------- drill-down
+
+
+def report_link(report_id: int, label: str) -> None:
+    """A link to the report page (报告详情, ?id=N); ``label`` is shown literally."""
+    safe = escape_md(label)
+    try:
+        st.page_link(REPORT_PAGE, label=safe, query_params={"id": str(int(report_id))}, icon="📄")
+    except Exception:  # page not registered (standalone page run, or not built yet)
+        st.markdown(f"📄 [{safe}](/report?id={int(report_id)})")
+
+
+def report_picker(reports: pd.DataFrame, key: str, label: str = "打开报告") -> int | None:
+    """A selectbox under a chart listing the reports behind it, and a link to the chosen one.
+
+    ``reports`` has columns id, issuer_key, year (and optionally format).
+    """
+    if reports.empty:
+        return None
+    reports = reports.drop_duplicates("id")
+    names = {
+        int(r.id): f"{r.issuer_key} · {int(r.year) if not is_missing(r.year) else '年份不明'}"
+        for r in reports.itertuples()
+    }
+    choice = st.selectbox(
+        label, [None, *names], format_func=lambda i: "选择报告…" if i is None else names[i], key=key
+    )
+    if choice is not None:
+        report_link(choice, names[choice])
+    return choice
+
+
+def chart(
+    fig: Any,
+    table: pd.DataFrame,
+    key: str,
+    *,
+    column_config: dict[str, Any] | None = None,
+) -> list[Any]:
+    """A plotly chart with selection events, and its data table one click away.
+
+    Returns the ``customdata`` of the selected points (charts put report ids there).
+    """
+    event = st.plotly_chart(
+        fig,
+        use_container_width=True,
+        key=key,
+        on_select="rerun",
+        selection_mode=("points",),
+        config={"displaylogo": False},
+    )
+    with st.expander("数据表"):
+        st.dataframe(table, hide_index=True, use_container_width=True, column_config=column_config)
+    points: list[Any] = []
+    try:
+        for p in event.selection.points:  # type: ignore[union-attr]
+            if p.get("customdata") is not None:
+                points.append(p["customdata"])
+    except AttributeError:
+        pass
+    return points
