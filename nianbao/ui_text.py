@@ -12,7 +12,6 @@ character of the document in it has been escaped here.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -41,7 +40,17 @@ _MARKDOWN_ENTITIES = {
     "{": "&#123;",
     "}": "&#125;",
 }
-_MARKDOWN_RE = re.compile("[" + re.escape("".join(_MARKDOWN_ENTITIES)) + "]")
+# HTML's own special characters, as entities.
+_ENTITIES = {
+    **_MARKDOWN_ENTITIES,
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+}
+# One pass over the original text, so an entity we write is never escaped again.
+_SPECIAL_RE = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
 
 MARK_OPEN = '<mark style="background-color:#ffe066;padding:0 1px">'
 MARK_CLOSE = "</mark>"
@@ -49,8 +58,7 @@ MARK_CLOSE = "</mark>"
 
 def escape_literal(text: str) -> str:
     """Escape text so that neither HTML nor markdown in it is interpreted."""
-    escaped = html.escape(text, quote=True)
-    return _MARKDOWN_RE.sub(lambda m: _MARKDOWN_ENTITIES[m.group(0)], escaped)
+    return _SPECIAL_RE.sub(lambda m: _ENTITIES[m.group(0)], text)
 
 
 @dataclass(frozen=True)

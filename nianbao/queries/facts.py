@@ -121,7 +121,14 @@ def filter_options(engine: Engine) -> FilterOptions:
     )
 
 
-def _filtered(stmt: Select[Any], flt: FactFilter, region: Any, parent: Any) -> Select[Any]:
+def _region_subtrees(region_ids: tuple[int, ...]) -> Select[Any]:
+    """The ids of these regions and of every region below them (a recursive CTE)."""
+    tree = select(Region.id).where(Region.id.in_(region_ids)).cte("tree", recursive=True)
+    tree = tree.union_all(select(Region.id).where(Region.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def _filtered(stmt: Select[Any], flt: FactFilter) -> Select[Any]:
     conditions = []
     if flt.year_from is not None:
         conditions.append(Report.year >= flt.year_from)
@@ -130,10 +137,7 @@ def _filtered(stmt: Select[Any], flt: FactFilter, region: Any, parent: Any) -> S
     if flt.scopes:
         conditions.append(Report.scope.in_(flt.scopes))
     if flt.region_ids:
-        ids = list(flt.region_ids)
-        conditions.append(
-            or_(region.id.in_(ids), region.parent_id.in_(ids), parent.parent_id.in_(ids))
-        )
+        conditions.append(Report.region_id.in_(_region_subtrees(flt.region_ids)))
     if flt.issuer_keys:
         conditions.append(Report.issuer_key.in_(flt.issuer_keys))
     if flt.metrics:
@@ -161,13 +165,8 @@ def facts_table(
     region = aliased(Region)
     parent = aliased(Region)
     grandparent = aliased(Region)
-    base = (
-        select(Fact.id)
-        .join(Report, Fact.report_id == Report.id)
-        .outerjoin(region, Report.region_id == region.id)
-        .outerjoin(parent, region.parent_id == parent.id)
-    )
-    counted = _filtered(base, flt, region, parent)
+    base = select(Fact.id).join(Report, Fact.report_id == Report.id)
+    counted = _filtered(base, flt)
     stmt = (
         select(
             Report.id.label("report_id"),
@@ -194,7 +193,7 @@ def facts_table(
         .order_by(Report.year, Report.issuer_key, Report.id, Fact.id)
         .limit(limit)
     )
-    stmt = _filtered(stmt, flt, region, parent)
+    stmt = _filtered(stmt, flt)
     with Session(engine) as session:
         total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
         rows = session.execute(stmt).all()

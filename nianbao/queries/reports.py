@@ -226,6 +226,16 @@ def report_full_text(engine: Engine, report_id: int) -> str:
     return text or ""
 
 
+FACT_LABELS = {
+    "metric": "指标代码",
+    "applicant": "申请人",
+    "value": "数值",
+    "raw": "原文数值",
+    "unit": "单位",
+    "source": "来源",
+    "location": "位置",
+    "evidence": "原文句子",
+}
 FACT_COLUMNS = ["metric", "applicant", "value", "raw", "unit", "source", "location", "evidence"]
 
 

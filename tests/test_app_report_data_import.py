@@ -1,0 +1,319 @@
+"""AppTest tests of the pages 报告详情, 数据, 指标说明 and 导入.
+
+Each page runs standalone (AppTest.from_file) on a small database whose rows
+are copied from real reports (see test_report_queries.build_small_db); the
+tests assert the figures the pages show, not just that they ran.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+from test_report_queries import build_small_db
+
+from nianbao import ui_text
+from nianbao.models import Report
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT / "pages"
+DATA = ROOT / "data" / "reports"
+TIMEOUT = 60
+
+
+@pytest.fixture(scope="module")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("appdb") / "app.sqlite"
+    url = f"sqlite:///{path}"
+    build_small_db(url).dispose()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", url)
+        yield url
+
+
+def _ids(url: str) -> dict[str, int]:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with Session(engine) as s:
+        rows = s.execute(select(Report.issuer_key, Report.id)).all()
+    engine.dispose()
+    return {k: i for k, i in rows}
+
+
+def _run(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(PAGES / page), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _frames(at: AppTest) -> list[pd.DataFrame]:
+    return [d.value for d in at.dataframe]
+
+
+def _frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    for frame in _frames(at):
+        if all(c in frame.columns for c in columns):
+            return frame
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [html.unescape(e.value) for e in at.error]
+
+
+# --- ui_text (pure) ---------------------------------------------------------------
+
+
+def test_escape_literal_neutralises_html_and_markdown() -> None:
+    out = ui_text.escape_literal("<script>alert(1)</script> [x](http://e.com) **b**")
+    assert "<" not in out and "[" not in out and "*" not in out and "(" not in out
+    assert html.unescape(out) == "<script>alert(1)</script> [x](http://e.com) **b**"
+
+
+def test_highlight_escapes_first_then_marks() -> None:
+    shown = ui_text.highlight("a <b>Script</b> and script", "script")
+    assert shown.matches == 2
+    assert shown.html.count("<mark") == 2
+    assert "&lt;b&gt;" in shown.html and "<b>" not in shown.html
+    # A query that looks like HTML is matched literally and escaped too.
+    tag = ui_text.highlight("x <script> y", "<script>")
+    assert tag.matches == 1 and "<script>" not in tag.html
+    assert ui_text.highlight("abc", "").matches == 0
+
+
+# --- 报告详情 -------------------------------------------------------------------
+
+
+def test_report_page_shows_table_b_of_huaian(db_url: str) -> None:
+    report_id = _ids(db_url)["淮安市人民政府"]
+    at = _run("report.py", id=str(report_id))
+    b = _frame_with(at, "项目", "自然人", "总计")
+    first = b.iloc[0]
+    assert first["项目"] == "一、本年新收政府信息公开申请数量"
+    assert (first["自然人"], first["法律服务机构"], first["总计"]) == ("3001", "61", "3119")
+    closed = b[b["分类"] == "（七）总计"].iloc[0]
+    assert closed["总计"] == "3050"
+    c = _frame_with(at, "行政复议·结果维持")
+    assert c.iloc[0]["行政复议·总计"] == "351"
+    a = _frame_with(at, "信息内容", "本年制发件数")
+    assert a.iloc[1].tolist() == ["行政规范性文件", "8", "26", "66"]
+    meta = _frame_with(at, "项目", "内容").set_index("项目")["内容"]
+    assert meta["地区"] == "江苏省 淮安市"
+    assert meta["年度"] == "2024"
+    checks = _frame_with(at, "规则", "结果")
+    assert checks["结果"].tolist() == ["通过", "通过"]
+    # Warnings are shown literally, one per line.
+    assert any("表三 跨页" in t.value for t in at.text)
+    # The text fact of section 六 is listed with its sentence.
+    text_facts = _frame_with(at, "原文")
+    assert text_facts["数值"].tolist() == ["0.394"]
+    labels = [b.label for b in at.get("download_button")]
+    assert "下载原始文件" in labels and any(lbl.startswith("下载解析数据") for lbl in labels)
+    assert at.query_params["id"] == [str(report_id)] or at.query_params["id"] == str(report_id)
+
+
+def test_report_page_blank_cells_stay_blank(db_url: str) -> None:
+    at = _run("report.py", id=str(_ids(db_url)["长春市朝阳区人民政府"]))
+    table = _frame_with(at, "统计指标", "统计数")
+    values = table.set_index("统计指标")["统计数"]
+    assert values["2.延期办结数"] == ""
+    assert values["1.属于已主动公开范围数"] == ""
+    assert values["（一）收到申请数"] == "2"
+    assert not table.isin(["None", "nan", "0.0"]).any().any()
+    checks = _frame_with(at, "规则", "结果")
+    assert checks["结果"].tolist() == ["未通过"]
+    assert [m.value for m in at.metric][:1] == ["1"]  # 未通过
+
+
+def test_report_page_renders_hostile_text_literally(db_url: str) -> None:
+    at = _run("report.py", id=str(_ids(db_url)["测试局"]))
+    bodies = [m.value for m in at.markdown if "white-space:pre-wrap" in m.value]
+    assert len(bodies) == 1
+    body = bodies[0]
+    assert "<script>" not in body and "](" not in body and "**" not in body
+    assert "&lt;script&gt;alert" in body
+    assert "&#91;点此下载&#93;&#40;http&#58;//example.com/evil&#41;" in body
+    # Unescaped, the page shows exactly the report's characters.
+    shown = html.unescape(body.split(">", 1)[1].rsplit("</div>", 1)[0]).replace("<br>", "\n")
+    assert shown == _hostile_text()
+
+
+def _hostile_text() -> str:
+    from test_report_queries import HOSTILE_TEXT
+
+    return HOSTILE_TEXT
+
+
+def test_report_page_search_highlights_and_lives_in_the_url(db_url: str) -> None:
+    at = _run("report.py", id=str(_ids(db_url)["测试局"]))
+    at.text_input[0].input("script").run()
+    assert not at.exception
+    body = next(m.value for m in at.markdown if "white-space:pre-wrap" in m.value)
+    assert body.count("<mark") == 2  # <script> and </script>
+    assert "&lt;<mark" in body
+    assert any("共找到 2 处" in html.unescape(c.value) for c in at.caption)
+    assert at.query_params["q"] in (["script"], "script")
+
+
+def test_report_page_bad_id_is_an_error_not_a_traceback(db_url: str) -> None:
+    at = _run("report.py", id="999999")
+    assert any("找不到编号为 999999 的报告" in e for e in _errors(at))
+    at = _run("report.py", id="abc<script>")
+    assert any("无效" in e for e in _errors(at))
+    assert all("<script>" not in e.value for e in at.error)
+
+
+def test_report_page_select_changes_the_url(db_url: str) -> None:
+    ids = _ids(db_url)
+    at = _run("report.py", id=str(ids["淮安市人民政府"]))
+    at.selectbox[0].select(ids["平潭综合实验区财政金融局"]).run()
+    assert not at.exception
+    meta = _frame_with(at, "项目", "内容").set_index("项目")["内容"]
+    assert meta["发布机关"] == "平潭综合实验区财政金融局"
+    assert meta["发布日期"] == "2023-01-05"
+    assert at.query_params["id"] in (
+        [str(ids["平潭综合实验区财政金融局"])],
+        str(ids["平潭综合实验区财政金融局"]),
+    )
+
+
+# --- 数据 --------------------------------------------------------------------------
+
+
+class _Recorder:
+    """Keeps the bytes of every file the page offers for download."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def install(self, mp: pytest.MonkeyPatch) -> None:
+        original = MemoryMediaFileStorage.load_and_get_id
+        files = self.files
+
+        def load_and_get_id(self: Any, data: Any, mimetype: str, kind: Any, filename: Any = None):  # type: ignore[no-untyped-def]
+            if isinstance(data, bytes) and filename:
+                files[filename] = data
+            return original(self, data, mimetype, kind, filename)
+
+        mp.setattr(MemoryMediaFileStorage, "load_and_get_id", load_and_get_id)
+
+
+def _cell(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def test_data_page_filter_and_exports_equal_what_is_shown(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = _Recorder()
+    recorder.install(monkeypatch)
+    at = _run("data.py", metric="requests.received", years="2020-2024")
+    shown = _frame_with(at, "报告ID", "指标代码", "数值")
+    assert len(shown) == 14  # 淮安 2024 and 平潭财政 2022, 7 applicant columns each
+    natural = shown[(shown["发布机关"] == "淮安市人民政府") & (shown["申请人"] == "自然人")]
+    assert natural["数值"].tolist() == [3001]
+
+    book = openpyxl.load_workbook(io.BytesIO(recorder.files["nianbao-facts.xlsx"]))
+    sheet = book.active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == list(shown.columns)
+    assert [[_cell(v) for v in r] for r in rows[1:]] == [
+        [_cell(v) for v in r] for r in shown.itertuples(index=False)
+    ]
+    csv = pd.read_csv(io.BytesIO(recorder.files["nianbao-facts.csv"]), encoding="utf-8-sig")
+    assert len(csv) == len(shown) and list(csv.columns) == list(shown.columns)
+    assert csv["数值"].sum() == shown["数值"].astype(float).sum()
+
+
+def test_data_page_non_null_filter_and_url(db_url: str) -> None:
+    at = _run("data.py", years="2016-2016")
+    all_rows = _frame_with(at, "报告ID", "数值")
+    assert len(all_rows) == 13  # the seed's 统计表 rows
+    assert all_rows["数值"].isna().sum() == 2  # blank cells stay blank
+    at.checkbox[0].check().run()
+    assert not at.exception
+    non_null = _frame_with(at, "报告ID", "数值")
+    assert len(non_null) == 11
+    assert at.query_params["nonnull"] in (["1"], "1")
+    assert at.query_params["years"] in (["2016-2016"], "2016-2016")
+
+
+def test_data_page_region_filter_includes_children(db_url: str) -> None:
+    at = _run("data.py")
+    fujian = next(o for o in at.multiselect[1].options if o.startswith("福建省"))
+    at.multiselect[1].select(fujian).run()
+    assert not at.exception
+    frame = _frame_with(at, "报告ID", "发布机关")
+    assert set(frame["发布机关"]) == {"平潭综合实验区财政金融局"}
+    assert len(frame) == 28
+
+
+def test_data_page_bad_years_param_is_a_message(db_url: str) -> None:
+    at = _run("data.py", years="abc")
+    assert any("年份范围" in e for e in _errors(at))
+
+
+# --- 指标说明 -------------------------------------------------------------------
+
+
+def test_metrics_page_lists_every_metric_and_series_with_counts(db_url: str) -> None:
+    at = _run("metrics.py")
+    series = _frame_with(at, "系列", "跨时期可比性").set_index("系列")
+    assert len(series) == 14
+    assert series.loc["requests_received", "报告数"] == 3
+    assert series.loc["withheld", "跨时期可比性"] == "近似可比"
+    metrics = _frame_with(at, "代码", "官方名称", "事实数").set_index("代码")
+    assert len(metrics) == 134
+    assert metrics.loc["requests.received", "事实数"] == 14
+    assert metrics.loc["requests.received", "官方名称"] == "一、本年新收政府信息公开申请数量"
+    assert metrics.loc["legacy.requests.extended", "有数值"] == 0
+    at.text_input[0].input("复议").run()
+    found = _frame_with(at, "代码", "官方名称", "事实数")
+    assert set(found["代码"]) >= {"review.total", "litigation.after_review.total"}
+    assert all("复议" in label for label in found["官方名称"])
+
+
+# --- 导入 -----------------------------------------------------------------------------
+
+
+def test_import_page_bad_files_get_one_line_each(db_url: str) -> None:
+    at = _run("import.py")
+    at.file_uploader[0].set_value(
+        [
+            ("notice.txt", "关于召开会议的通知\n请各单位准时参加。".encode(), "text/plain"),
+            ("table.xls", b"\xd0\xcf\x11\xe0", "application/vnd.ms-excel"),
+            ("empty.pdf", b"", "application/pdf"),
+        ]
+    )
+    at.run()
+    assert not at.exception
+    errors = _errors(at)
+    assert len(errors) == 3 and all("\n" not in e for e in errors)
+    assert errors[0].startswith("notice.txt: not a 政府信息公开工作年度报告")
+    assert (
+        errors[1]
+        == "table.xls：不支持的文件类型“.xls”（请上传 txt / md / html / htm / docx / pdf 文件）"
+    )
+    assert errors[2].startswith("empty.pdf：文件是空的")
+    summary = _frame_with(at, "文件", "状态")
+    assert summary["状态"].tolist() == ["无法导入"] * 3
+    assert not [b for b in at.button if b.label.startswith("保存")]
