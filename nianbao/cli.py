@@ -1,0 +1,263 @@
+"""The ``nianbao`` command: a thin edge over loaders and nianbao.store.
+
+    nianbao parse FILE [--json] [--title …] [--meta PATH]
+    nianbao ingest PATH... [--db URL] [--no-progress]
+    nianbao init [--db URL]
+    nianbao serve [--port N] [--db URL]
+
+Domain errors (LoaderError, StorageError) become one line on stderr and a
+non-zero exit code; a user never sees a traceback.
+Exit codes: 0 ok, 1 some files could not be read or saved, 2 usage or
+database error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, get_args
+
+from loaders.errors import LoaderError
+from loaders.model import CheckResult, ParsedReport, Scope
+from nianbao.db import REPO, StorageError, database_url, display_url
+from nianbao.store import IngestSummary, ingest_paths, internal_error, overrides_for, report_count
+
+BUNDLED_REPORTS = REPO / "data" / "reports"
+DASHBOARD = REPO / "dashboard.py"
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except StorageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+# --- parse ----------------------------------------------------------------------
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2020-01-20: {text!r}") from None
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"not a 4-digit year: {text!r}")
+    return int(text)
+
+
+_OVERRIDE_OPTIONS = (
+    "title",
+    "issuer",
+    "scope",
+    "province",
+    "city",
+    "county",
+    "region_code",
+    "year",
+    "published",
+)
+
+
+def parse_report(
+    file: Path, meta: Path | None = None, explicit: dict[str, Any] | None = None
+) -> tuple[ParsedReport, tuple[CheckResult, ...]]:
+    """Parse and check one file; every failure is a LoaderError with one line."""
+    from loaders.parse import parse_file
+    from nianbao.checks import run_checks
+
+    overrides = overrides_for(file, meta=meta, explicit=explicit)
+    try:
+        report = parse_file(file, overrides)
+        return report, run_checks(report)
+    except LoaderError:
+        raise
+    except Exception as e:  # a parser bug: one line asking for the file, no traceback
+        raise LoaderError(str(file), internal_error(e)) from e
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from loaders.contract import to_contract
+
+    explicit = {name: getattr(args, name) for name in _OVERRIDE_OPTIONS}
+    try:
+        report, checks = parse_report(Path(args.file), args.meta, explicit)
+    except LoaderError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        print(json.dumps(to_contract(report, checks), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(summary_lines(report, checks)))
+    return EXIT_OK
+
+
+def summary_lines(report: ParsedReport, checks: Sequence[CheckResult]) -> list[str]:
+    """A short human-readable account of a parsed report."""
+    r = report.region
+    region = " ".join(x for x in (r.province, r.city, r.county) if x) or "—"
+    if r.code:
+        region += f" ({r.code})"
+    blank = sum(1 for f in report.facts if f.value is None)
+    from_text = sum(1 for f in report.facts if f.source == "text")
+    status = Counter(c.status for c in checks)
+    lines = [
+        f"title:     {report.title or '—'}",
+        f"issuer:    {report.issuer or '—'}  (scope: {report.scope})",
+        f"region:    {region}",
+        f"year:      {report.year or '—'}  format: {report.format}  "
+        f"published: {report.published.isoformat() if report.published else '—'}",
+        f"sections:  {len(report.sections)}",
+        f"facts:     {len(report.facts)} (blank {blank}, from text {from_text})",
+        f"checks:    {status['pass']} pass, {status['fail']} fail, {status['uncertain']} uncertain",
+    ]
+    lines += [
+        f"  fail {c.rule}{' ' + c.subject if c.subject else ''}: {c.detail}"
+        for c in checks
+        if c.status == "fail"
+    ]
+    lines.append(f"warnings:  {len(report.warnings)}")
+    lines += [f"  - {w}" for w in report.warnings[:10]]
+    if len(report.warnings) > 10:
+        lines.append(f"  … {len(report.warnings) - 10} more (see --json)")
+    return lines
+
+
+# --- ingest / init / serve --------------------------------------------------------
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    head, *failures = summary.lines()
+    print(head)
+    for line in failures:
+        print(line)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    summary = ingest_paths(args.paths, url=args.db, progress=not args.no_progress)
+    _print_summary(summary)
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def initialise(url: str | None = None, progress: bool = True) -> IngestSummary | None:
+    """Create the database; fill it with the bundled reports if it holds none.
+
+    Returns the ingest summary, or None when the database already had reports.
+    """
+    if report_count(url) > 0:
+        return None
+    if not BUNDLED_REPORTS.is_dir():
+        raise StorageError(
+            f"the bundled reports are missing ({BUNDLED_REPORTS}); "
+            "run from a clone of the repository or use nianbao ingest PATH"
+        )
+    return ingest_paths([BUNDLED_REPORTS], url=url, progress=progress)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    url = database_url(args.db)
+    summary = initialise(url, progress=not args.no_progress)
+    if summary is None:
+        print(f"{display_url(url)} already holds {report_count(url)} reports")
+        return EXIT_OK
+    _print_summary(summary)
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    if args.db:
+        # The dashboard runs in another process and reads the URL from here.
+        os.environ["DATABASE_URL"] = args.db
+    summary = initialise(args.db)
+    if summary is not None:
+        _print_summary(summary)  # failures in the bundled files do not stop the dashboard
+    if not DASHBOARD.is_file():
+        print(f"error: {DASHBOARD} not found (run from a clone of the repository)", file=sys.stderr)
+        return EXIT_USAGE
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(DASHBOARD),
+        "--server.port",
+        str(args.port),
+    ]
+    if not sys.stdout.isatty():
+        command += ["--server.headless", "true"]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)
+    return EXIT_OK  # not reached
+
+
+# --- argument parsing ------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="nianbao",
+        description="Parse 政府信息公开工作年度报告 into a database and show them in a dashboard.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    parse = sub.add_parser("parse", help="parse one report file and print what was found")
+    parse.add_argument("file", metavar="FILE")
+    parse.add_argument("--json", action="store_true", help="print the JSON contract")
+    parse.add_argument(
+        "--meta",
+        type=Path,
+        metavar="PATH",
+        help="metadata JSON file (default: FILE.meta.json when it exists)",
+    )
+    meta = parse.add_argument_group(
+        "metadata", "supply or correct what the document does not say clearly (these win)"
+    )
+    meta.add_argument("--title")
+    meta.add_argument("--issuer")
+    meta.add_argument("--scope", choices=get_args(Scope))
+    meta.add_argument("--province")
+    meta.add_argument("--city")
+    meta.add_argument("--county")
+    meta.add_argument("--region-code", dest="region_code", metavar="CODE")
+    meta.add_argument("--year", type=_year)
+    meta.add_argument("--published", type=_date, metavar="YYYY-MM-DD")
+    parse.set_defaults(run=_cmd_parse)
+
+    db_help = "database URL (default: $DATABASE_URL, else data/nianbao.db)"
+    ingest = sub.add_parser("ingest", help="parse report files and folders into the database")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--db", metavar="URL", help=db_help)
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ingest.set_defaults(run=_cmd_ingest)
+
+    init = sub.add_parser(
+        "init", help="create the database and load the bundled reports if it is empty"
+    )
+    init.add_argument("--db", metavar="URL", help=db_help)
+    init.add_argument("--no-progress", action="store_true", help="no progress bar")
+    init.set_defaults(run=_cmd_init)
+
+    serve = sub.add_parser("serve", help="init, then run the dashboard")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--db", metavar="URL", help=db_help)
+    serve.set_defaults(run=_cmd_serve)
+    return p
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

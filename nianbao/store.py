@@ -1,0 +1,497 @@
+"""Parsed reports into the database: one transaction per report.
+
+:func:`save_report` writes one :class:`~loaders.model.ParsedReport` (report,
+sections, facts, check results, region chain) in the caller's transaction.
+:func:`ingest_paths` is the batch: files and folders in, one transaction per
+file, a failure in one file rolls back that file only and the batch goes on.
+Problems come back as data (:class:`IngestSummary.failures`), one line each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from tqdm import tqdm
+
+from loaders.errors import LoaderError
+from loaders.metadata import Overrides
+from loaders.model import CheckResult, ParsedReport, Scope
+from loaders.model import Region as RegionValue
+from nianbao.db import StorageError, database_url, explain, get_engine, init_db
+from nianbao.models import CheckResult as CheckRow
+from nianbao.models import Fact as FactRow
+from nianbao.models import Region as RegionRow
+from nianbao.models import Report as ReportRow
+from nianbao.models import Section as SectionRow
+
+__all__ = [
+    "REPORT_SUFFIXES",
+    "IngestSummary",
+    "SaveFailed",
+    "SaveOutcome",
+    "StorageError",
+    "expand_paths",
+    "ingest_paths",
+    "issuer_key",
+    "overrides_for",
+    "save_report",
+    "store_one",
+]
+
+# What a folder walk picks up; a file named explicitly is always tried.
+REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+_SKIPPED_NAMES = {"manifest.csv"}
+
+SOURCE_MAX = 500  # report.source column
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    status: Literal["new", "version", "duplicate"]
+    report_id: int
+    version: int
+
+
+@dataclass
+class IngestSummary:
+    """What a batch did. ``parsed`` counts every file read without error,
+    whether it was new, a duplicate of a stored report or a new version."""
+
+    parsed: int = 0
+    duplicates: int = 0
+    new_versions: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def new(self) -> int:
+        return self.parsed - self.duplicates - self.new_versions
+
+    def lines(self) -> list[str]:
+        """The summary as printed by ``nianbao ingest``."""
+        head = (
+            f"parsed {self.parsed}, duplicates {self.duplicates}, "
+            f"new versions {self.new_versions}, failed {self.failed}"
+        )
+        return [head, *(reason for _file, reason in self.failures)]
+
+
+# --- one report -------------------------------------------------------------
+
+
+def issuer_key(report: ParsedReport) -> str:
+    """What groups the versions of one body's report: the issuer, normalised
+    (NFKC, no whitespace), else the title, else the file name."""
+    for candidate in (report.issuer, report.title, Path(report.source).name):
+        if candidate:
+            key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", candidate))
+            if key:
+                return key[:200]
+    return report.content_hash
+
+
+def content_hash(report: ParsedReport, original: bytes | None) -> str:
+    if report.content_hash:
+        return report.content_hash
+    if original is not None:
+        return hashlib.sha256(original).hexdigest()
+    return hashlib.sha256(report.full_text.encode("utf-8")).hexdigest()
+
+
+def save_report(
+    session: Session,
+    report: ParsedReport,
+    checks: Sequence[CheckResult] | None = None,
+    original: bytes | None = None,
+) -> SaveOutcome:
+    """Write ``report`` with its sections, facts and checks (default: report.checks).
+
+    Runs in the caller's transaction and commits nothing. A content hash that
+    is already stored writes nothing ('duplicate'). The same issuer and year
+    with a different hash is a corrected re-publication: it becomes the next
+    version and the only current one.
+    """
+    digest = content_hash(report, original)
+    existing = session.execute(
+        select(ReportRow.id, ReportRow.version).where(ReportRow.content_hash == digest)
+    ).first()
+    if existing is not None:
+        return SaveOutcome("duplicate", existing.id, existing.version)
+
+    key = issuer_key(report)
+    version = 1
+    if report.year is not None:  # without a year nothing says two reports are versions
+        latest = session.scalar(
+            select(func.max(ReportRow.version)).where(
+                ReportRow.issuer_key == key, ReportRow.year == report.year
+            )
+        )
+        if latest is not None:
+            version = latest + 1
+            session.execute(
+                update(ReportRow)
+                .where(ReportRow.issuer_key == key, ReportRow.year == report.year)
+                .values(is_current=False)
+            )
+
+    source = report.source
+    if len(source) > SOURCE_MAX:
+        source = "…" + source[-(SOURCE_MAX - 1) :]
+    row = ReportRow(
+        content_hash=digest,
+        issuer=report.issuer,
+        issuer_key=key,
+        scope=report.scope,
+        region_id=_region_id(session, report.region),
+        year=report.year,
+        format=report.format,
+        title=report.title,
+        published=report.published,
+        source=source,
+        media_type=report.media_type,
+        parser_version=_parser_version(),
+        full_text=report.full_text,
+        version=version,
+        is_current=True,
+        original=original,
+        warnings="\n".join(report.warnings),
+    )
+    session.add(row)
+    session.flush()  # the report id for the child rows
+
+    # Child rows go in as executemany batches: a report has hundreds of facts.
+    if report.sections:
+        session.execute(
+            insert(SectionRow),
+            [
+                {
+                    "report_id": row.id,
+                    "number": s.number,
+                    "title": s.title,
+                    "text": s.text,
+                    "order": s.order,
+                }
+                for s in report.sections
+            ],
+        )
+    if report.facts:
+        session.execute(
+            insert(FactRow),
+            [
+                {
+                    "report_id": row.id,
+                    "metric": f.metric,
+                    "applicant": f.applicant,
+                    "value": f.value,
+                    "raw": f.raw,
+                    "unit": f.unit,
+                    "source": f.source,
+                    "location": f.location,
+                    "evidence": f.evidence,
+                }
+                for f in report.facts
+            ],
+        )
+    results = report.checks if checks is None else checks
+    if results:
+        session.execute(
+            insert(CheckRow),
+            [
+                {
+                    "report_id": row.id,
+                    "rule": c.rule,
+                    "status": c.status,
+                    "subject": c.subject,
+                    "detail": c.detail,
+                }
+                for c in results
+            ],
+        )
+    return SaveOutcome("new" if version == 1 else "version", row.id, version)
+
+
+def _parser_version() -> str:
+    from loaders.parse import PARSER_VERSION
+
+    return PARSER_VERSION
+
+
+_LEVELS = (("province", "province"), ("city", "prefecture"), ("county", "county"))
+
+
+def _region_id(session: Session, region: RegionValue) -> int | None:
+    """The id of the deepest named level, upserting the chain province →
+    prefecture → county. The code (of the deepest level) gives the upper
+    levels their codes too: 350128 → 350100 → 350000."""
+    named = [(level, getattr(region, attr)) for attr, level in _LEVELS if getattr(region, attr)]
+    if not named:
+        return None
+    codes: list[str | None] = [None] * len(named)
+    if region.code:
+        codes[-1] = region.code
+        if re.fullmatch(r"\d{6}", region.code):
+            derived = {"province": region.code[:2] + "0000", "prefecture": region.code[:4] + "00"}
+            for i, (level, _name) in enumerate(named[:-1]):
+                codes[i] = derived.get(level)
+    parent_id: int | None = None
+    for (level, name), code in zip(named, codes, strict=True):
+        parent_match = (
+            RegionRow.parent_id.is_(None) if parent_id is None else RegionRow.parent_id == parent_id
+        )
+        found = session.scalars(
+            select(RegionRow).where(RegionRow.name == name, parent_match).limit(1)
+        ).first()
+        if found is None:
+            found = RegionRow(name=name, code=code, level=level, parent_id=parent_id)
+            session.add(found)
+            session.flush()
+        elif found.code is None and code is not None:
+            found.code = code
+        parent_id = found.id
+    return parent_id
+
+
+# --- metadata the user supplies ------------------------------------------------
+
+_OVERRIDE_FIELDS = tuple(f.name for f in fields(Overrides))
+_SCOPES = get_args(Scope)
+
+
+def sidecar_path(file: Path) -> Path:
+    """``report.pdf`` → ``report.pdf.meta.json``."""
+    return file.with_name(file.name + ".meta.json")
+
+
+def read_overrides(path: Path) -> dict[str, Any]:
+    """The keys of a metadata JSON file, checked and converted.
+
+    The keys are those of :class:`loaders.metadata.Overrides`: title, issuer,
+    scope, province, city, county, region_code, year, published (YYYY-MM-DD).
+    """
+    label = str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as e:
+        raise LoaderError(label, f"cannot read the metadata file ({e.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise LoaderError(
+            label, f"the metadata file is not valid JSON ({e})", "save it as UTF-8 JSON"
+        ) from None
+    if not isinstance(data, dict):
+        raise LoaderError(label, "the metadata file must hold one JSON object")
+    return checked_overrides(data, label)
+
+
+def checked_overrides(data: dict[str, Any], label: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _OVERRIDE_FIELDS:
+            raise LoaderError(
+                label, f"unknown metadata key {key!r}", "use " + ", ".join(_OVERRIDE_FIELDS)
+            )
+        if value is None:
+            continue
+        if key == "year":
+            if isinstance(value, bool) or not re.fullmatch(r"\d{4}", str(value).strip()):
+                raise LoaderError(label, f"year must be a 4-digit year, not {value!r}")
+            out[key] = int(str(value).strip())
+        elif key == "published":
+            if isinstance(value, dt.date):
+                out[key] = value
+                continue
+            try:
+                out[key] = dt.date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise LoaderError(
+                    label, f"published must be a date like 2020-01-20, not {value!r}"
+                ) from None
+        elif key == "scope":
+            if value not in _SCOPES:
+                raise LoaderError(
+                    label, f"scope must be one of {', '.join(_SCOPES)}, not {value!r}"
+                )
+            out[key] = value
+        else:
+            if not isinstance(value, str):
+                raise LoaderError(label, f"{key} must be text, not {value!r}")
+            if value.strip():
+                out[key] = value.strip()
+    return out
+
+
+def overrides_for(
+    file: Path, meta: Path | None = None, explicit: dict[str, Any] | None = None
+) -> Overrides | None:
+    """The Overrides of one file: its sidecar (or ``meta``), then ``explicit``
+    values on top (command-line options win). None when there are none."""
+    values: dict[str, Any] = {}
+    sidecar = meta if meta is not None else sidecar_path(file)
+    if meta is not None or sidecar.is_file():
+        values.update(read_overrides(sidecar))
+    values.update({k: v for k, v in (explicit or {}).items() if v is not None})
+    return Overrides(**values) if values else None
+
+
+# --- the batch ----------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to ingest, folders walked recursively in name order; plus the
+    paths that do not exist, as failures."""
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                if (
+                    f.is_file()
+                    and f.suffix.lower() in REPORT_SUFFIXES
+                    and not any(part.startswith(".") for part in rel)
+                    and f.name.lower() not in _SKIPPED_NAMES
+                    and not f.name.upper().startswith("README")
+                ):
+                    files.append(f)
+        elif p.is_file():
+            files.append(p)
+        else:
+            missing.append((str(p), f"{p}: file not found (check the path)"))
+    return files, missing
+
+
+def parse_one(
+    file: Path, data: bytes, explicit: dict[str, Any] | None = None
+) -> tuple[ParsedReport, tuple[CheckResult, ...]]:
+    """Parse and check one file. Raises LoaderError with the one line to show;
+    anything else the parser raises becomes a LoaderError that asks for the file."""
+    from loaders.parse import parse_file
+    from nianbao.checks import run_checks
+
+    try:
+        report = parse_file(data, overrides_for(file, explicit=explicit), name=str(file))
+        return report, run_checks(report)
+    except LoaderError:
+        raise
+    except Exception as e:  # a parser bug must not stop the batch or show a traceback
+        raise LoaderError(str(file), internal_error(e)) from e
+
+
+def internal_error(e: BaseException) -> str:
+    msg = " ".join(str(e).split())
+    return f"internal parser error: {type(e).__name__}: {msg} (please report this file)"
+
+
+class SaveFailed(Exception):
+    """One report could not be saved (its transaction was rolled back).
+
+    ``str(err)`` is the one line shown to users: "<file>: cannot save: …".
+    """
+
+
+def store_one(
+    engine: Engine,
+    report: ParsedReport,
+    checks: Sequence[CheckResult] | None = None,
+    original: bytes | None = None,
+    label: str | None = None,
+) -> SaveOutcome:
+    """Save one report in its own transaction.
+
+    Raises SaveFailed when this report cannot be saved (nothing of it stays),
+    StorageError when the database cannot be used at all (connection lost,
+    locked beyond the busy timeout, schema out of date): then every further
+    report would fail the same way.
+    """
+    label = label or report.source
+    try:
+        with Session(engine) as session, session.begin():
+            return save_report(session, report, checks, original)
+    except OperationalError as e:
+        raise StorageError(explain(engine, e)) from None
+    except SQLAlchemyError as e:
+        raise SaveFailed(f"{label}: cannot save: {_first_line(e)}") from e
+    except Exception as e:  # a bug here must not cost the rest of the batch
+        raise SaveFailed(f"{label}: cannot save: {_first_line(e)} (please report this file)") from e
+
+
+def ingest_paths(
+    paths: Iterable[str | Path], url: str | None = None, progress: bool = True
+) -> IngestSummary:
+    """Parse, check and store every report file under ``paths``.
+
+    Each file is one transaction; a file that cannot be read, parsed or saved
+    is listed in the summary's failures and the batch goes on. Raises
+    StorageError when the database itself cannot be used.
+    """
+    engine = get_engine(database_url(url))
+    init_db(engine)
+    files, failures = expand_paths(paths)
+    summary = IngestSummary(failures=failures)
+    for file in tqdm(files, disable=not progress, file=sys.stderr, unit="file", leave=False):
+        try:
+            data = file.read_bytes()
+        except OSError as e:
+            summary.failures.append((str(file), f"{file}: cannot read the file ({e.strerror})"))
+            continue
+        # A file already stored is not parsed again (re-running an import is cheap).
+        if _known(engine, hashlib.sha256(data).hexdigest()):
+            summary.parsed += 1
+            summary.duplicates += 1
+            continue
+        try:
+            report, checks = parse_one(file, data)
+            # Stored with its absolute path, so the original can be found later.
+            report = replace(report, source=str(file.resolve()))
+            outcome = store_one(engine, report, checks, data, label=str(file))
+        except (LoaderError, SaveFailed) as e:
+            summary.failures.append((str(file), str(e)))
+            continue
+        summary.parsed += 1
+        if outcome.status == "duplicate":
+            summary.duplicates += 1
+        elif outcome.status == "version":
+            summary.new_versions += 1
+    return summary
+
+
+def _known(engine: Engine, digest: str) -> bool:
+    try:
+        with Session(engine) as session:
+            found = session.scalar(select(ReportRow.id).where(ReportRow.content_hash == digest))
+    except SQLAlchemyError as e:
+        raise StorageError(explain(engine, e)) from None
+    return found is not None
+
+
+def _first_line(e: BaseException) -> str:
+    orig = getattr(e, "orig", None)
+    text = str(orig if orig is not None else e).strip()
+    line = text.splitlines()[0] if text else ""
+    return f"{type(orig if orig is not None else e).__name__}: {line}"
+
+
+def report_count(url: str | None = None) -> int:
+    """How many reports the database holds (0 when it has no tables yet)."""
+    engine = get_engine(database_url(url))
+    init_db(engine)
+    try:
+        with Session(engine) as session:
+            return session.scalar(select(func.count()).select_from(ReportRow)) or 0
+    except SQLAlchemyError as e:
+        raise StorageError(explain(engine, e)) from None
