@@ -1,0 +1,196 @@
+"""Figures stated in the narrative, on real report sentences."""
+
+from __future__ import annotations
+
+import pytest
+from docs_for_tests import doc_for, manifest
+
+from loaders.catalog import metrics
+from loaders.model import Fact, Section
+from loaders.narrative import TEXT_METRICS, text_facts
+from loaders.sections import split_sections
+
+
+def _facts(name: str) -> tuple[dict[str, Fact], tuple[str, ...]]:
+    facts, warnings = text_facts(split_sections(doc_for(name).text))
+    by_metric = {f.metric: f for f in facts}
+    assert len(by_metric) == len(facts), "one fact per metric"
+    return by_metric, warnings
+
+
+def _one(
+    text: str, number: str = "一", title: str = "总体情况"
+) -> tuple[tuple[Fact, ...], tuple[str, ...]]:
+    return text_facts((Section(number=number, title=title, text=text, order=1),))
+
+
+def test_seed() -> None:
+    facts, warnings = _facts("seed/000_082f890431297067.txt")
+    proactive = facts["text.proactive.items"]
+    assert (proactive.value, proactive.raw, proactive.unit) == (3649, "3649条", "条")
+    assert proactive.source == "text"
+    assert proactive.location == "二、主动公开政府信息情况"
+    assert proactive.evidence == (
+        "(一)公开的主要内容区政府对政府信息进行了梳理和编目,2016年新增主动公开各类政府信息3649条。"
+    )
+    received = facts["text.requests.received"]
+    assert (received.value, received.raw, received.unit) == (2, "2件", "件")
+    assert received.evidence == "(一)申请情况2016年朝阳区政府共收到政府信息公开申请2件。"
+    assert set(facts) == {"text.proactive.items", "text.requests.received"}
+    assert warnings == ()
+
+
+def test_huaian_pdf_text_with_spaces_and_line_breaks() -> None:
+    facts, warnings = _facts("other/2024-001.txt")
+    values = {code: (f.value, f.raw) for code, f in facts.items()}
+    assert values == {
+        "text.proactive.items": (5500, "5500余条"),
+        "text.requests.received": (3119, "3119件"),
+        "text.requests.closed": (3050, "3050件"),
+        "text.review.total": (351, "351件"),
+        "text.litigation.total": (46, "46件"),
+        "text.fees.processing": (0.394, "3940元"),
+    }
+    assert facts["text.fees.processing"].unit == "万元"
+    # 「答\n复 3050 件」: the line break inside 答复 is joined, spaces dropped.
+    assert facts["text.requests.closed"].evidence.startswith(
+        "2024年，全市共受理政府信息公开申请3119件，答复3050件（含上年度结转申请34件"
+    )
+    assert warnings == (
+        "text.proactive.items: approximate figure 5500余条 taken as its lower bound 5500 "
+        "(一、总体情况)",
+    )
+
+
+def test_条_used_for_件_2023_jjf() -> None:
+    facts, warnings = _facts("pingtan/2023-jjf-057.txt")
+    received = facts["text.requests.received"]
+    assert (received.value, received.raw, received.unit) == (0, "0条", "件")
+    assert received.evidence == "2023年，共收到政府信息公开申请0条。"
+    assert received.location == "三、收到和处理政府信息公开申请情况"
+    assert facts["text.proactive.items"].value == 128
+    assert warnings == ()
+
+
+def test_no_processing_fee_stated_explicitly() -> None:
+    facts, _ = _facts("pingtan/2021-hzs-048.txt")
+    fee = facts["text.fees.processing"]
+    assert (fee.value, fee.raw, fee.unit) == (0, "没有产生信息公开处理费", "万元")
+    assert fee.location == "六、其他需要报告的事项"
+    facts, _ = _facts("pingtan/2023-shs-092.txt")
+    assert facts["text.fees.processing"].evidence == "2023年度我局未产生信息公开处理费。"
+
+
+def test_fee_mentioned_without_saying_none_gives_no_fact() -> None:
+    # 「…严格按照…（国办函〔2020〕109号）收取信息处理费。」 says how, not how much.
+    facts, _ = _facts("pingtan/2024-scj-086.txt")
+    assert "text.fees.processing" not in facts
+
+
+def test_subtotals_and_categories_are_not_the_total() -> None:
+    # 「其中，区直、县直各单位主动公开政府信息1397条」 and 「其他应主动公开政府信息…」.
+    assert _facts("pingtan/2012-main-005.txt")[0]["text.proactive.items"].value == 1913
+    assert _facts("pingtan/2019-main-001.txt")[0]["text.proactive.items"].value == 2599
+    assert _facts("pingtan/2020-lyy-068.txt")[0]["text.proactive.items"].value == 598
+
+
+def test_running_totals_are_skipped() -> None:
+    # 「2020年我局主动公开信息141条，历年累计主动公开191条。」
+    facts, _ = _facts("pingtan/2020-spp-130.txt")
+    assert facts["text.proactive.items"].value == 141
+    # 「我局至2013年12月31日主动公开政府信息128条」 is cumulative.
+    assert "text.proactive.items" not in _facts("pingtan/2013-jjf-192.txt")[0]
+
+
+def test_licensing_window_applications_are_not_information_requests() -> None:
+    # 「…开设窗口26个，共受理申请121510件。」
+    assert "text.requests.received" not in _facts("pingtan/2014-main-009.txt")[0]
+
+
+def test_conflicting_figures_give_none_with_warning() -> None:
+    # 2013-shs-204 (a copy of another report) says 43条 in one place, 33条 in another.
+    facts, warnings = _facts("pingtan/2013-shs-204.txt")
+    fact = facts["text.proactive.items"]
+    assert (fact.value, fact.raw) == (None, "")
+    assert len(warnings) == 1
+    assert warnings[0].startswith("text.proactive.items: the text gives different figures: 43条 (")
+    assert "; 33条 (" in warnings[0]
+
+
+def test_two_figures_in_one_sentence() -> None:
+    facts, warnings = _one("2025年度门户网站全年公开政府信息181条，官方微信全年公开政府信息365条。")
+    assert [(f.metric, f.value) for f in facts] == [("text.proactive.items", None)]
+    assert warnings[0].startswith(
+        "text.proactive.items: two figures in one sentence, 181条 and 365条"
+    )
+
+
+def test_staff_total_and_split() -> None:
+    facts, warnings = _facts("pingtan/2018-zhz-145.txt")
+    assert (facts["text.staff"].value, facts["text.staff"].unit) == (8, "人")
+    # 专职1名、兼职1名 without a total: not 1.
+    facts, warnings = _facts("pingtan/2020-jsp-123.txt")
+    assert facts["text.staff"].value is None
+    assert any(
+        w.startswith("text.staff: two figures in one sentence, 1名 and 1名") for w in warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric", "value", "raw"),
+    [
+        ("2024年主动公开政府信息10万余条。", "text.proactive.items", 100000, "10万余条"),
+        ("全年收取信息处理费共计1.2万元。", "text.fees.processing", 1.2, "1.2万元"),
+        ("安排政府信息公开专项经费5万元。", "text.funding", 5, "5万元"),
+        ("办公室配备工作人员3名。", "text.staff", 3, "3名"),
+        ("本年度共受理2件政府信息公开申请。", "text.requests.received", 2, "2件"),
+        (
+            "收到公民、法人和其他组织政府信息公开申请7件，及时规范答复7件。",
+            "text.requests.closed",
+            7,
+            "7件",
+        ),
+        ("因依申请公开引发行政复议1起、行政诉讼1起。", "text.litigation.total", 1, "1起"),
+    ],
+)
+def test_sentence_forms(sentence: str, metric: str, value: float, raw: str) -> None:
+    facts, _ = _one(sentence)
+    fact = {f.metric: f for f in facts}[metric]
+    assert (fact.value, fact.raw) == (pytest.approx(value), raw)
+
+
+def test_outcome_answers_are_not_all_answers() -> None:
+    facts, _ = _one("共受理政府信息公开申请21件，给予同意公开答复1件，因无法提供相关信息答复2件。")
+    assert {f.metric: f.value for f in facts} == {"text.requests.received": 21}
+
+
+def test_other_year_sentences_are_skipped() -> None:
+    sections = (
+        Section(
+            "一", "总体情况", "2023年，主动公开政府信息128条。2022年，主动公开政府信息99条。", 1
+        ),
+    )
+    facts, warnings = text_facts(sections)
+    assert [(f.metric, f.value) for f in facts] == [("text.proactive.items", 128)]
+    assert warnings == ()
+
+
+def test_no_sections_no_facts() -> None:
+    assert text_facts(()) == ((), ())
+
+
+def test_text_metrics_are_new_codes() -> None:
+    codes = [code for code, _, _ in TEXT_METRICS]
+    assert all(c.startswith("text.") for c in codes)
+    # Table metric codes are never reused for text figures.
+    assert not set(codes) & {c for c in metrics() if not c.startswith("text.")}
+
+
+def test_every_report_yields_only_text_metrics() -> None:
+    known = {code: unit for code, _, unit in TEXT_METRICS}
+    for row in manifest():
+        facts, _ = text_facts(split_sections(doc_for(row["file"]).text))
+        for f in facts:
+            assert f.source == "text" and f.applicant is None
+            assert known[f.metric] == f.unit
+            assert f.evidence and f.location
