@@ -66,7 +66,9 @@ def _looks_utf16(data: bytes) -> bool:
     sample = data[:4096]
     nul_even = sample[0::2].count(0)
     nul_odd = sample[1::2].count(0)
-    return max(nul_even, nul_odd) > 8 * (min(nul_even, nul_odd) + 1)
+    # ASCII in UTF-16 puts a NUL in every other byte; CJK text adds a few
+    # on the other side (U+4E00 一 is 00 4E), random data has them evenly.
+    return max(nul_even, nul_odd) > max(3 * (min(nul_even, nul_odd) + 1), len(sample) // 100)
 
 
 def _binary_share(data: bytes) -> float:
