@@ -281,9 +281,11 @@ def _hits_in(sentence: str, location: str, year: int | None) -> list[_Hit]:
                 )
             )
     if not any(h.metric == "text.fees.processing" for h in hits):
-        m = _NO_FEE.search(sentence)
-        if m:
-            hits.append(_Hit("text.fees.processing", 0.0, m.group(0), location, sentence, False, 2))
+        none = _NO_FEE.search(sentence)
+        if none:
+            hits.append(
+                _Hit("text.fees.processing", 0.0, none.group(0), location, sentence, False, 2)
+            )
     return hits
 
 

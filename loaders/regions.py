@@ -136,15 +136,13 @@ def _support(place: _Place, counts: Counter[str]) -> int:
     return (counts[prov] if prov != place.code else 0) + (counts[city] if city != place.code else 0)
 
 
-def _context_counts(text: str) -> tuple[Counter[str], Counter[str]]:
-    """(code -> mentions of unambiguous names, name -> mentions) in ``text``."""
+def _context_counts(text: str) -> Counter[str]:
+    """code -> how often the text names a place with that code."""
     codes: Counter[str] = Counter()
-    names: Counter[str] = Counter()
-    for name, cands in _mentions(text):
-        names[name] += 1
+    for _, cands in _mentions(text):
         for c in cands:
             codes[c.code] += 1
-    return codes, names
+    return codes
 
 
 def _pick(cands: Sequence[_Place], counts: Counter[str]) -> tuple[_Place | None, str | None]:
@@ -188,7 +186,7 @@ def resolve_region(names: Iterable[str | None], context: str) -> tuple[Region, t
         if not cands:
             continue
         if codes is None:
-            codes, _ = _context_counts(context)
+            codes = _context_counts(context)
         place, problem = _pick(cands, codes)
         if place is not None:
             return _region_of(place), ()
@@ -205,10 +203,7 @@ def _from_context(context: str) -> tuple[Region, tuple[str, ...]]:
     mentions = _mentions(context)
     if not mentions and _zone_in(context) is None:
         return Region(), ()
-    codes: Counter[str] = Counter()
-    for _, cands in mentions:
-        for c in cands:
-            codes[c.code] += 1
+    codes = _context_counts(context)
     # The shortest form (平潭) counts every longer one too.
     zone_hits = {z: context.count(z.names[-1]) for z in SPECIAL_ZONES}
     level_hits = {rank: len(p.findall(context)) for p, rank in _SELF_LEVEL}
