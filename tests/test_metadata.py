@@ -236,3 +236,45 @@ def test_ambiguous_county_without_context_warns() -> None:
 )
 def test_scope_of(issuer: str | None, scope: str) -> None:
     assert scope_of(issuer) == scope
+
+
+def _doc(lines: list[str], meta: tuple[tuple[str, str], ...] = ()) -> Document:
+    return Document(
+        source="t.txt", media_type="text", blocks=tuple(Paragraph(t) for t in lines), meta=meta
+    )
+
+
+def test_chinese_numeral_year_in_title() -> None:
+    doc = _doc(["南平市人民政府二○一二年政府信息公开工作年度报告", "本报告…"])
+    meta = extract_metadata(doc)
+    assert meta.year == 2012
+    assert meta.issuer == "南平市人民政府"
+    assert meta.region == Region("福建省", "南平市", None, "350700")
+
+
+def test_statistics_period_gives_year_when_title_has_none() -> None:
+    doc = _doc(["本报告中所列数据的统计期限自2019年1月1日起至2019年12月31日止。2020年将继续…"])
+    meta = extract_metadata(doc)
+    assert meta.year == 2019
+    assert "year 2019 taken from the text (the year it mentions most)" not in meta.warnings
+
+
+def test_publication_date_meta_keys_and_signing_date() -> None:
+    doc = _doc(
+        ["宿州市人民政府2016年政府信息公开工作年度报告", "……。", "宿州市人民政府", "2017年3月20日"],
+        meta=(("PubDate", "2017-03-31 10:00:00"),),
+    )
+    meta = extract_metadata(doc)
+    assert meta.published == dt.date(2017, 3, 31)
+    assert meta.signed == dt.date(2017, 3, 20)
+    # The signing date is never taken as the publication date.
+    unsigned = extract_metadata(
+        _doc(["宿州市人民政府2016年政府信息公开工作年度报告", "宿州市人民政府", "2017年3月20日"])
+    )
+    assert unsigned.published is None
+    assert unsigned.signed == dt.date(2017, 3, 20)
+
+
+def test_print_line_is_not_a_signature() -> None:
+    doc = _doc(["……年度报告正文。", "海坛片区管理局党政办公室 2022年1月7日印发"])
+    assert extract_metadata(doc).signed is None
