@@ -274,14 +274,14 @@ def chart(
     """
     event = st.plotly_chart(
         fig,
-        use_container_width=True,
+        width="stretch",
         key=key,
         on_select="rerun",
         selection_mode=("points",),
         config={"displaylogo": False},
     )
     with st.expander("数据表"):
-        st.dataframe(table, hide_index=True, use_container_width=True, column_config=column_config)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
     points: list[Any] = []
     try:
         for p in event.selection.points:  # type: ignore[union-attr]

@@ -229,3 +229,14 @@ def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     out = pd.Series(float("nan"), index=num.index, dtype="float64")
     out[ok] = num[ok] / den[ok]
     return out
+
+
+def reports_by_id(engine: Engine, ids: tuple[int, ...]) -> pd.DataFrame:
+    """id, issuer_key, year, format, title of the given reports (for drill-down lists)."""
+    r = REPORT.c
+    stmt = (
+        select(r.id, r.issuer_key, r.year, r.format, r.title)
+        .where(r.id.in_(ids))
+        .order_by(r.issuer_key, r.year)
+    )
+    return read(engine, stmt)
