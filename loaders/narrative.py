@@ -300,9 +300,17 @@ def _strongest(hits: list[_Hit]) -> list[_Hit]:
     return [h for h in hits if h.strength == top]
 
 
-def text_facts(sections: tuple[Section, ...]) -> tuple[tuple[Fact, ...], tuple[str, ...]]:
-    """One fact per text metric the narrative states, and the warnings."""
-    year = _report_year(sections)
+def text_facts(
+    sections: tuple[Section, ...], year: int | None = None
+) -> tuple[tuple[Fact, ...], tuple[str, ...]]:
+    """One fact per text metric the narrative states, and the warnings.
+
+    ``year`` is the report's data year (from the metadata); without it, the
+    year the sections mention most. Sentences naming only other years are
+    skipped.
+    """
+    if year is None:
+        year = _report_year(sections)
     by_metric: dict[str, list[_Hit]] = {}
     warnings: list[str] = []
     for section in sections:

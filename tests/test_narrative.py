@@ -194,3 +194,9 @@ def test_every_report_yields_only_text_metrics() -> None:
             assert f.source == "text" and f.applicant is None
             assert known[f.metric] == f.unit
             assert f.evidence and f.location
+
+
+def test_report_year_can_be_given() -> None:
+    sections = (Section("一", "总体情况", "2022年，主动公开政府信息99条。", 1),)
+    assert [f.value for f in text_facts(sections)[0]] == [99]
+    assert text_facts(sections, year=2023) == ((), ())
