@@ -63,7 +63,12 @@ ITEMS_2008 = (_REVIEW, _FEES, _PROBLEMS, _OTHER, _PROACTIVE, _REQUESTS)
 _ORDER_2019 = ("总体情况", "主动公开", "申请", "复议诉讼", "问题", "其他")
 _ORDER_2008 = ("主动公开", "申请", "收费", "复议诉讼", "问题", "其他")
 
-_ACCOUNTABILITY = (("工作考核", "考核"), ("社会评议", "评议"), ("责任追究", "追究"))
+# (the words of 第五十条第四项, looser wordings that count as covering it)
+_ACCOUNTABILITY = (
+    ("工作考核", ("考核",)),
+    ("社会评议", ("评议", "社会评估", "第三方评估", "满意度")),
+    ("责任追究", ("追究", "问责")),
+)
 _INK = re.compile(r"[\s\u3000。，、；：！？,.;:!?（）()“”\"'…—-]+")
 
 
@@ -103,13 +108,16 @@ def check_sections(report: ParsedReport) -> tuple[CheckResult, ...]:
     else:
         found = _assign(report.sections, items)
         table_metrics = {f.metric for f in report.facts if f.source == "table"}
-        missing, empty, unheaded, present = [], [], [], []
+        missing, empty, unheaded, present, absent = [], [], [], [], []
         for key in order:
             item = by_key[key]
             sec = found.get(key)
             if sec is None:
                 if item.text_words and any(w in report.full_text for w in item.text_words):
                     unheaded.append(item.name)
+                elif key == "其他" and not regime_2019:
+                    # 第三十二条（六）: a body with nothing else to report may leave it out.
+                    absent.append(item.name)
                 else:
                     missing.append(item.name)
                 continue
@@ -129,8 +137,12 @@ def check_sections(report: ParsedReport) -> tuple[CheckResult, ...]:
             parts.append("heading with no content: " + "; ".join(empty))
         if unheaded:
             parts.append("covered in the text but without its own heading: " + "; ".join(unheaded))
+        if absent:
+            parts.append(
+                "not reported (optional when there is nothing to add): " + "; ".join(absent)
+            )
         parts.append(f"present: {'; '.join(present) or 'none'}")
-        status = "fail" if missing or empty else ("uncertain" if unheaded else "pass")
+        status = "fail" if missing or empty else ("uncertain" if unheaded or absent else "pass")
         out.append(result("S1", status, f"required by {basis}: " + " | ".join(parts), "sections"))
         sec5 = found.get("问题")
         if sec5 is not None:
@@ -161,8 +173,16 @@ def _problems_substance(sec: Section) -> CheckResult:
 
 def _accountability(report: ParsedReport) -> CheckResult:
     text = report.full_text
-    missing = [full for full, short in _ACCOUNTABILITY if full not in text and short not in text]
-    loose = [full for full, short in _ACCOUNTABILITY if full not in text and short in text]
+    missing = [
+        full
+        for full, loose in _ACCOUNTABILITY
+        if full not in text and not any(w in text for w in loose)
+    ]
+    loose = [
+        full
+        for full, words in _ACCOUNTABILITY
+        if full not in text and any(w in text for w in words)
+    ]
     if missing:
         return result(
             "S1",

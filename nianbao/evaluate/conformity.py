@@ -49,10 +49,11 @@ def check_format(report: ParsedReport) -> CheckResult:
             f"no statistics table in a {report.year} report; {why}, but in 2014–2015 "
             "it was not always printed in the report",
         )
+    what = "has no statistics table" if report.format == "narrative" else f"uses the {used}"
     return result(
         "F1",
         "fail",
-        f"{report.year} report uses the {used}; expected the {_FORMAT_NAMES[want]} ({why})",
+        f"{report.year} report {what}; expected the {_FORMAT_NAMES[want]} ({why})",
     )
 
 
@@ -75,6 +76,8 @@ def check_template_rows(report: ParsedReport) -> tuple[CheckResult, ...]:
         return (result("F2", "fail", "Table B (收到和处理政府信息公开申请情况) not found"),)
     if missing:
         listed = "; ".join(f"{label} [{code}]" for code, label in missing)
+        if report.format == "gov2021" and "requests.other_handling" in present:
+            listed += " — （六）其他处理 is printed as one row, the 2019 trial layout"
         return (
             result(
                 "F2",
