@@ -450,3 +450,14 @@ def test_text_and_html_speed():
         load(data)
     rate = len(datas) / (time.perf_counter() - start)
     assert rate > 200, f"{rate:.0f} reports/s"
+
+
+def test_pdf_footer_row_inside_a_table_is_dropped():
+    """reader_footer_in_table.pdf: a table split over two pages whose page-1
+    footer "- 1 -" sits inside the table frame as a full-width row, and
+    whose page-2 footer "- 2 -" is a text line below the table."""
+    doc = load(TEST_REPORTS / "reader_footer_in_table.pdf")
+    assert doc.blocks == (
+        Table(rows=(("Item", "2023", "2024"), ("A", "1", "2")), page=1),
+        Table(rows=(("B", "3", "4"), ("Total", "4", "6")), page=2),
+    )

@@ -10,7 +10,7 @@ the two.
 Also the other derived files: re-encoded copies of real reports, the
 Shanghai report inside a GBK government page shell, a truncated page, and the
 bad inputs (a scan without text layer, an encrypted PDF, random bytes …).
-Outputs are deterministic except the .docx core properties' timestamps.
+Outputs are deterministic except the .docx (python-docx stamps the time).
 
     .venv/bin/python tests/data/make_reader_docx.py
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import random
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -163,8 +164,8 @@ def make_bad_files() -> None:
     _write("bad_text_named.docx", seed_head.rsplit(b"\n", 1)[0] + b"\n")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/workbook.xml", "<workbook/>")
+        for member, text in (("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<b/>")):
+            zf.writestr(zipfile.ZipInfo(member, date_time=(2025, 2, 25, 10, 0, 0)), text)
     _write("bad_zip_not_word.docx", buf.getvalue())
     # The head of an old binary .doc (OLE2 compound file); the rest zeros.
     _write("bad_old_word.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
@@ -187,13 +188,79 @@ def make_pdfs() -> None:
     original = pdfium.PdfDocument(REPORTS / "other" / "2024-huaian-szfgs2024.pdf")
     image = original[0].render(scale=1).to_pil().convert("L")
     scan = io.BytesIO()
-    image.save(scan, "PDF", resolution=72)
+    stamp = time.gmtime(1740448970)  # 2025-02-25, the date of the original PDF
+    image.save(scan, "PDF", resolution=72, creationDate=stamp, modDate=stamp)
     _write("bad_scanned.pdf", scan.getvalue())
     png = io.BytesIO()
     image.resize((image.width // 3, image.height // 3)).save(png, "PNG")
     _write("bad_image.png", png.getvalue())
     _write("bad_encrypted.pdf", _encrypted_pdf())
+    _write("reader_footer_in_table.pdf", _footer_table_pdf())
     _write("bad_corrupt.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 4)
+
+
+def _pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """A PDF file from its numbered objects (1 = catalog), with a correct xref."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R " % (len(objects) + 1) + trailer_extra + b">>\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def _stream(content: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+
+
+def _ruled_page(rows: list[list[str]], top: int, footer_outside: str = "") -> bytes:
+    """Content stream of a ruled table (100 pt columns, 20 pt rows); a row of
+    one string is one cell across the whole width, like a footer caught in
+    the table frame."""
+    width = 100 * max(len(r) for r in rows)
+    ops = [b"0.5 w"]
+    for i in range(len(rows) + 1):
+        y = top - 20 * i
+        ops.append(b"72 %d m %d %d l S" % (y, 72 + width, y))
+    for i, row in enumerate(rows):
+        y0, y1 = top - 20 * i, top - 20 * (i + 1)
+        xs = [72 + width] if len(row) == 1 else [72 + 100 * c for c in range(len(row) + 1)]
+        for x in [72, *xs]:
+            ops.append(b"%d %d m %d %d l S" % (x, y0, x, y1))
+        for c, text in enumerate(row):
+            x = 72 + width // 2 - 12 if len(row) == 1 else 80 + 100 * c
+            ops.append(b"BT /F1 10 Tf %d %d Td (%s) Tj ET" % (x, y1 + 6, text.encode()))
+    if footer_outside:
+        ops.append(b"BT /F1 10 Tf 200 40 Td (%s) Tj ET" % footer_outside.encode())
+    return b"\n".join(ops)
+
+
+def _footer_table_pdf() -> bytes:
+    """Two pages, a table split between them, the page-1 footer inside the
+    table's frame and the page-2 footer below it (ASCII only: the standard
+    Helvetica font needs no embedding)."""
+    page1 = _ruled_page([["Item", "2023", "2024"], ["A", "1", "2"], ["- 1 -"]], top=700)
+    page2 = _ruled_page([["B", "3", "4"], ["Total", "4", "6"]], top=760, footer_outside="- 2 -")
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+    page += b"/Resources << /Font << /F1 3 0 R >> >> >>"
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R 5 0 R] /Count 2 >>",
+            font,
+            page % 6,
+            page % 7,
+            _stream(page1),
+            _stream(page2),
+        ]
+    )
 
 
 def _encrypted_pdf() -> bytes:
@@ -210,19 +277,8 @@ def _encrypted_pdf() -> bytes:
         + b"a5" * 32
         + b"> >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 5 0 R " % (len(objects) + 1)
-    out += b"/ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] >>\n"
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
+    file_id = b"<00112233445566778899aabbccddeeff>"
+    return _pdf(objects, b"/Encrypt 5 0 R /ID [%s %s] " % (file_id, file_id))
 
 
 def main() -> None:
