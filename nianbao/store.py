@@ -394,7 +394,8 @@ def parse_one(
 
 def internal_error(e: BaseException) -> str:
     msg = " ".join(str(e).split())
-    return f"internal parser error: {type(e).__name__}: {msg} (please report this file)"
+    what = f"{type(e).__name__}: {msg}" if msg else type(e).__name__
+    return f"internal parser error: {what} (please report this file)"
 
 
 class SaveFailed(Exception):
