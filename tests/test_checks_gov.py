@@ -1,0 +1,142 @@
+"""B1, B3, B4, C1 (nianbao/checks/gov.py) on facts parsed from real reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from loaders.catalog import APPLICANT_COLUMNS
+from loaders.model import CheckResult, Fact
+from loaders.tables_gov import parse_gov_tables
+from nianbao.checks.gov import check
+
+REPORTS = Path(__file__).parent.parent / "data" / "reports"
+BODY = "==================== 正文 ===================="
+
+
+def results(name: str, fmt: str) -> dict[tuple[str, str], CheckResult]:
+    text = (REPORTS / "pingtan" / name).read_text(encoding="utf-8").split(BODY, 1)[1]
+    facts, _ = parse_gov_tables(text, fmt)
+    out = check(facts, fmt)
+    index = {(r.rule, r.subject): r for r in out}
+    assert len(index) == len(out), "one result per rule and subject"
+    return index
+
+
+def statuses(index: dict[tuple[str, str], CheckResult], rule: str) -> dict[str, str]:
+    return {s: r.status for (ru, s), r in index.items() if ru == rule}
+
+
+def test_consistent_report_passes_everything() -> None:
+    # 2021-jsp-124: 5 + 0 = 5 + 0 for 自然人, 3 for 其他, 8 in total
+    index = results("2021-jsp-124.txt", "gov2021")
+    assert {r.status for r in index.values()} == {"pass"}
+    assert statuses(index, "B1").keys() == set(APPLICANT_COLUMNS)
+    assert len(statuses(index, "B4")) == 25
+    assert statuses(index, "C1").keys() == {
+        "行政复议",
+        "行政诉讼 未经复议直接起诉",
+        "行政诉讼 复议后起诉",
+    }
+    assert index[("B1", "natural_person")].detail == "natural_person: 5 + 0 = 5 + 0"
+    assert index[("B1", "other_org")].detail == "other_org: 3 + 0 = 3 + 0"
+    assert index[("B3", "total")].detail == (
+        "total: 8 = 2 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 5"
+        " + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 1"
+    )
+
+
+def test_b1_fails_when_the_total_row_is_zero() -> None:
+    # 2023-jjf-057: row 一 3,0,0,0,0,0,3 but （七）总计 all 0
+    index = results("2023-jjf-057.txt", "gov2021")
+    b1 = statuses(index, "B1")
+    assert b1 == {
+        col: "fail" if col in ("natural_person", "total") else "pass" for col in APPLICANT_COLUMNS
+    }
+    assert index[("B1", "natural_person")].detail == "natural_person: 3 + 0 ≠ 0 + 0"
+    assert set(statuses(index, "B3").values()) == {"pass"}
+    assert set(statuses(index, "B4").values()) == {"pass"}
+
+
+def test_b3_and_b1_fail_for_a_total_that_lost_its_rows() -> None:
+    # 2024-jjf-058: 3 applications, 无法提供 3, but （七）总计 0
+    index = results("2024-jjf-058.txt", "gov2021")
+    assert index[("B3", "natural_person")].status == "fail"
+    assert index[("B3", "natural_person")].detail.startswith("natural_person: 0 ≠ 0 + 0")
+    assert index[("B1", "total")].status == "fail"
+
+
+def test_b4_fails_when_the_total_column_is_shifted() -> None:
+    # 2023-nyn-078: 一 "6100000" (total 0) and 二 "0000007"
+    index = results("2023-nyn-078.txt", "gov2021")
+    one = index[("B4", "一、本年新收政府信息公开申请数量")]
+    assert one.status == "fail"
+    assert one.detail == "一、本年新收政府信息公开申请数量: 0 ≠ 6 + 1 + 0 + 0 + 0 + 0"
+    assert index[("B4", "二、上年结转政府信息公开申请数量")].status == "fail"
+    assert index[("B4", "（七）总计")].status == "pass"
+
+
+def test_c1_fails_for_an_upheld_review_without_total() -> None:
+    # 2024-hzs-051: 行政复议 100000000000000
+    index = results("2024-hzs-051.txt", "gov2021")
+    c1 = index[("C1", "行政复议")]
+    assert (c1.status, c1.detail) == ("fail", "行政复议: 0 ≠ 1 + 0 + 0 + 0")
+    assert index[("C1", "行政诉讼 复议后起诉")].status == "pass"
+
+
+def test_blank_operands_are_uncertain() -> None:
+    # 2024-shs-093: Table C is garbled and left blank by the parser
+    index = results("2024-shs-093.txt", "gov2021")
+    c1 = index[("C1", "行政复议")]
+    assert c1.status == "uncertain"
+    assert c1.detail == "行政复议: – vs – + – + – + – (blank cells); passes if blanks are zero"
+
+
+def test_ambiguous_row_makes_its_rules_uncertain() -> None:
+    # 2023-zrz-106: （七）总计 "191000019" has no split where 总计 adds up: left blank
+    index = results("2023-zrz-106.txt", "gov2021")
+    b4 = index[("B4", "（七）总计")]
+    assert b4.status == "uncertain"
+    assert index[("B1", "natural_person")].status == "uncertain"
+
+
+def _facts(values: dict[str, list[float | None]]) -> list[Fact]:
+    return [
+        Fact(metric, col, v, "" if v is None else str(v), "件")
+        for metric, row in values.items()
+        for col, v in zip(APPLICANT_COLUMNS, row, strict=True)
+    ]
+
+
+def test_shanghai_2019_numbers_from_format_md() -> None:
+    # FORMAT.md §4.1: 自然人 821 + 18 = 767 + 72; 总计 859 + 18 = 805 + 72; blanks elsewhere
+    blank = [None] * 7
+    facts = _facts(
+        {
+            "requests.received": [821, 35, None, None, 2, 1, 859],
+            "requests.carried_over": [18, None, None, None, None, None, 18],
+            "requests.closed": [767, 35, None, None, 2, 1, 805],
+            "requests.carried_forward": [72, None, None, None, None, None, 72],
+            "requests.disclosed": [258, 12, None, None, 1, 1, None],
+            "requests.other_handling": blank,
+        }
+    )
+    index = {(r.rule, r.subject): r for r in check(facts, "gov2019")}
+    assert index[("B1", "natural_person")].status == "pass"
+    assert index[("B1", "natural_person")].detail == "natural_person: 821 + 18 = 767 + 72"
+    assert index[("B1", "total")].detail == "total: 859 + 18 = 805 + 72"
+    commercial = index[("B1", "commercial")]
+    assert commercial.status == "uncertain"
+    assert commercial.detail.endswith("passes if blanks are zero")
+    disclosed = index[("B4", "（一）予以公开")]
+    assert disclosed.status == "uncertain"
+    assert disclosed.detail.endswith("does not hold even with blanks as zero")
+    # rows that were not parsed at all make B3 uncertain, not failed
+    b3 = index[("B3", "natural_person")]
+    assert b3.status == "uncertain"
+    assert "(row missing)" in b3.detail
+
+
+def test_no_table_no_results() -> None:
+    assert check([], "gov2021") == ()
+    text_only = [Fact("requests.received", "total", 5.0, "5", "件", source="text")]
+    assert check(text_only, "gov2021") == ()
