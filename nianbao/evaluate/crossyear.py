@@ -101,6 +101,12 @@ def _value(facts: dict, metric: str) -> float | None:  # type: ignore[type-arg]
     return f.value if f is not None else None
 
 
+def _show(facts: dict, metric: str) -> str:  # type: ignore[type-arg]
+    """A value for the evidence: the number, 'blank', or 'no row' when not printed."""
+    f = facts.get((metric, None)) or facts.get((metric, "total"))
+    return "no row" if f is None else fmt_num(f.value)
+
+
 def check_in_force(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, ...]:
     """A1, both reports in the 2021 format."""
     if prev.format != "gov2021" or cur.format != "gov2021":
@@ -120,8 +126,10 @@ def check_in_force(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, 
                 result(
                     "A1",
                     "uncertain",
-                    f"{name}: 现行有效 {prev.year} {fmt_num(before)}, {cur.year} {fmt_num(now)}, "
-                    f"制发 {fmt_num(issued)}, 废止 {fmt_num(repealed)}: a blank operand",
+                    f"{name}: 现行有效 {prev.year} {_show(pf, f'{base}.in_force')}, "
+                    f"{cur.year} {_show(cf, f'{base}.in_force')}, 制发 "
+                    f"{_show(cf, f'{base}.issued')}, 废止 {_show(cf, f'{base}.repealed')}: "
+                    "an operand is blank or not printed",
                     subject,
                 )
             )
@@ -157,8 +165,9 @@ def check_items(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, ...
                 result(
                     "A4",
                     "uncertain",
-                    f"{name}: 上一年项目数量 {prev.year} {fmt_num(last)}, 本年增/减 "
-                    f"{fmt_num(change)}, {cur.year} 上一年项目数量 {fmt_num(now)}: a blank operand",
+                    f"{name}: 上一年项目数量 {prev.year} {_show(pf, f'{base}.items_last_year')}, "
+                    f"本年增/减 {_show(pf, f'{base}.items_change')}, {cur.year} 上一年项目数量 "
+                    f"{_show(cf, f'{base}.items_last_year')}: an operand is blank or not printed",
                     subject,
                 )
             )
