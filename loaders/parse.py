@@ -50,7 +50,7 @@ def parse_document(doc: Document, overrides: Overrides | None = None) -> ParsedR
     meta = extract_metadata(doc, overrides)
     warnings.extend(meta.warnings)
     sections = split_sections(doc.text)
-    tfacts, w = text_facts(sections)
+    tfacts, w = text_facts(sections, meta.year)
     warnings.extend(w)
     return ParsedReport(
         source=doc.source,
