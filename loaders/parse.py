@@ -25,9 +25,10 @@ from loaders.tables_legacy import parse_legacy_tables
 PARSER_VERSION = "0.1.0"
 
 
-# Words every annual report uses somewhere; a document with none of them is
-# something else (a notice, a news item, a wrong file) and is refused.
-_REPORT_MARKERS = ("信息公开", "政务公开", "年度报告", "依申请公开")
+# Words every annual report uses somewhere (in simplified or, for mirrors such
+# as big5 gateway pages, traditional characters); a document with none of them
+# is something else (a notice, a news item, a wrong file) and is refused.
+_REPORT_MARKERS = ("信息公开", "政务公开", "年度报告", "依申请公开", "信息公開", "年度報告")
 
 
 def parse_document(doc: Document, overrides: Overrides | None = None) -> ParsedReport:
