@@ -104,7 +104,11 @@ def _value(facts: dict, metric: str) -> float | None:  # type: ignore[type-arg]
 def _show(facts: dict, metric: str) -> str:  # type: ignore[type-arg]
     """A value for the evidence: the number, 'blank', or 'no row' when not printed."""
     f = facts.get((metric, None)) or facts.get((metric, "total"))
-    return "no row" if f is None else fmt_num(f.value)
+    if f is None:
+        return "no row"
+    if f.value is None and f.raw.strip():
+        return f"unreadable ({f.raw!r})"  # e.g. fused digits the parser would not guess
+    return fmt_num(f.value)
 
 
 def check_in_force(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, ...]:
