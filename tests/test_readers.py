@@ -461,3 +461,23 @@ def test_pdf_footer_row_inside_a_table_is_dropped():
         Table(rows=(("Item", "2023", "2024"), ("A", "1", "2")), page=1),
         Table(rows=(("B", "3", "4"), ("Total", "4", "6")), page=2),
     )
+
+
+def test_docx_text_box_read_once():
+    """Word/WPS store a text box twice (DrawingML and a VML fallback)."""
+    xml = zipfile.ZipFile(TEST_REPORTS / "reader_textbox.docx").read("word/document.xml")
+    period = "本年度报告中所列数据统计期限从2019年1月1日到12月31日止。"
+    assert xml.decode().count(period) == 2
+    doc = load(TEST_REPORTS / "reader_textbox.docx")
+    assert doc.blocks == (
+        Paragraph("2019年上海市人民政府办公厅政府信息公开工作年度报告"),
+        Paragraph(period),
+        Paragraph("一、总体情况"),
+    )
+
+
+def test_nul_padding_after_the_text_is_ignored():
+    raw = SEED.read_bytes()
+    doc = load(raw + bytes(4096))
+    assert doc.encoding == "utf-8"
+    assert doc.blocks == load(SEED).blocks

@@ -47,7 +47,7 @@ def _strict(data: bytes, encoding: str) -> str | None:
     except LookupError:  # a page declaring a charset Python does not know
         return None
     except UnicodeDecodeError as e:
-        if e.start >= len(data) - 3 and "end of data" in e.reason:
+        if e.start >= len(data) - 3 and e.reason in ("unexpected end of data", "truncated data"):
             try:
                 return data[: e.start].decode(encoding)
             except UnicodeDecodeError:
@@ -99,12 +99,15 @@ def decode_text(data: bytes, source: str, declared: str | None = None) -> tuple[
     if declared and declared not in ("utf-8", "gb18030"):
         candidates.append(declared)
     candidates.append("gb18030")
+    # NUL padding after the text is what an interrupted download or a
+    # preallocated file leaves; it is not part of an ASCII-based encoding.
+    unpadded = data.rstrip(b"\x00")
     for enc in candidates:
-        text = _strict(data, enc)
+        text = _strict(unpadded, enc)
         if text is None or not _clean(text):
             continue
         if enc == "gb18030" and not _REPORT_WORDS.search(text):
-            big5 = _strict(data, "big5")
+            big5 = _strict(unpadded, "big5")
             if big5 is not None and _REPORT_WORDS.search(big5):
                 return big5, "big5"
         return text, enc

@@ -26,6 +26,7 @@ _T, _TAB, _BR, _CR = _W + "t", _W + "tab", _W + "br", _W + "cr"
 _WRAPPERS = frozenset({_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag"})
 _BODY_ITEMS, _ROWS, _CELLS = frozenset({_P, _TBL}), frozenset({_TR}), frozenset({_TC})
 _VAL = _W + "val"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _MAX_SPAN = 100
 
 _HINT = "re-save from Word/WPS"
@@ -55,6 +56,12 @@ def read(data: bytes, source: str) -> Read:
         body = docx.Document(io.BytesIO(data)).element.body
     except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, etree.XMLSyntaxError):
         raise _invalid(source, "the package is damaged or not a Word document") from None
+    # Text boxes come twice, as DrawingML (mc:Choice) and as VML for old
+    # readers (mc:Fallback); keep one.
+    for fallback in list(body.iter(_MC_FALLBACK)):
+        parent = fallback.getparent()
+        if parent is not None:
+            parent.remove(fallback)
     blocks: list[Block] = []
     for el in _content(body, _BODY_ITEMS):
         if el.tag == _P:

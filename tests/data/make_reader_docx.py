@@ -89,6 +89,37 @@ def make_docx() -> None:
     print(f"wrote {TARGET.relative_to(ROOT)}")
 
 
+# A text box as Word and WPS write it: DrawingML for current readers and the
+# same text again as VML inside mc:Fallback for old ones.
+_TEXTBOX_RUN = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+ xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+ xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent>
+<mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx><w:txbxContent>
+<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></w:drawing>
+</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>
+<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>
+</mc:Fallback></mc:AlternateContent></w:r>"""
+
+
+def make_textbox_docx() -> None:
+    """The Shanghai report's opening lines, the statistics period in a text box."""
+    from docx.oxml import parse_xml
+
+    paras = [p.text_content() for p in html.fromstring(SOURCE.read_text("utf-8")).iter("p")]
+    document = docx.Document()
+    document.add_paragraph(paras[0])
+    holder = document.add_paragraph()
+    holder._p.append(
+        parse_xml(
+            _TEXTBOX_RUN.format(text="本年度报告中所列数据统计期限从2019年1月1日到12月31日止。")
+        )
+    )
+    document.add_paragraph("一、总体情况")
+    document.save(OUT / "reader_textbox.docx")
+    print("wrote tests/data/reports/reader_textbox.docx")
+
+
 def _write(name: str, data: bytes) -> None:
     (OUT / name).write_bytes(data)
     print(f"wrote tests/data/reports/{name} ({len(data)} bytes)")
@@ -283,6 +314,7 @@ def _encrypted_pdf() -> bytes:
 
 def main() -> None:
     make_docx()
+    make_textbox_docx()
     make_text_copies()
     make_bad_files()
 
