@@ -348,3 +348,23 @@ def test_shanghai_grid_tables_a_and_c(shanghai) -> None:  # type: ignore[no-unty
     amount = facts[("proactive.procurement.amount", None)]
     assert (amount.value, amount.raw, amount.unit) == (25.1, "251000元", "万元")
     assert c_row(facts) == [5, None, None, 2, 7, 8, None, None, 1, 9] + [None] * 5
+
+
+def test_pdf_text_layout() -> None:
+    # other/2024-001.txt (淮安 2024, pypdf text): page footers "- 5 -" inside Table B, the
+    # label "（四）无法提供" cut across pages, wrapped labels with numbers on the last line
+    text = (REPORTS / "other" / "2024-001.txt").read_text(encoding="utf-8")
+    facts, warnings = parse_gov_tables(text, "gov2021")
+    index = {(f.metric, f.applicant): f for f in facts}
+    assert warnings == ()
+    assert row(index, "requests.received") == [3001, 53, 0, 0, 61, 4, 3119]
+    assert row(index, "requests.partially_disclosed") == [447, 7, 0, 0, 0, 0, 454]
+    assert row(index, "requests.unavailable.not_held") == [746, 12, 0, 0, 10, 1, 769]
+    assert row(index, "requests.unavailable.needs_creation") == [11, 0, 0, 0, 0, 0, 11]
+    assert row(index, "requests.other_handling.no_correction") == [67, 3, 0, 0, 1, 0, 71]
+    assert row(index, "requests.closed") == [2932, 53, 0, 0, 61, 4, 3050]
+    assert row(index, "requests.carried_forward") == [103, 0, 0, 0, 0, 0, 103]
+    assert c_row(index) == [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
+    assert index[("proactive.penalties.decisions", None)].value == 3985758
+    assert index[("proactive.normative_docs.repealed", None)].value == 26
+    assert index[("proactive.fees.amount", None)].value == 96171.6
