@@ -140,11 +140,13 @@ def summary_lines(report: ParsedReport, checks: Sequence[CheckResult]) -> list[s
 # --- ingest / init / serve --------------------------------------------------------
 
 
-def _print_summary(summary: IngestSummary) -> None:
+def _print_summary(summary: IngestSummary, limit: int | None = None) -> None:
     head, *failures = summary.lines()
     print(head)
-    for line in failures:
+    for line in failures[:limit]:
         print(line)
+    if limit is not None and len(failures) > limit:
+        print(f"… {len(failures) - limit} more (nianbao ingest data/reports lists them all)")
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -184,7 +186,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         os.environ["DATABASE_URL"] = args.db
     summary = initialise(args.db)
     if summary is not None:
-        _print_summary(summary)  # failures in the bundled files do not stop the dashboard
+        # Failures in the bundled files do not stop the dashboard.
+        _print_summary(summary, limit=5)
     if not DASHBOARD.is_file():
         print(f"error: {DASHBOARD} not found (run from a clone of the repository)", file=sys.stderr)
         return EXIT_USAGE
