@@ -29,7 +29,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 def overview_page() -> None:
     ui.setup_page("总览")
     try:
-        engine_regions = ui.query(common.regions)
+        engine_regions = ui.query(common.regions, ui.include_synthetic())
     except Exception as exc:  # no database yet, or it cannot be read
         ui.error_box(exc)
         return

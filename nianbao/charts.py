@@ -118,7 +118,6 @@ def composition_bars(df: pd.DataFrame) -> go.Figure:
                 name=str(cat),
                 legendgroup=str(era),
                 legendgrouptitle_text=ERA_LABELS.get(str(era), str(era)),
-                customdata=[_first_id(i) for i in grp["report_ids"]],
                 hovertemplate="%{x}年 " + str(cat) + "：%{y:,}件<extra></extra>",
             )
         )
@@ -148,7 +147,6 @@ def disputes_chart(df: pd.DataFrame) -> go.Figure:
                 x=grp["year"],
                 y=grp["total"],
                 name=f"{kind}（件）",
-                customdata=[_first_id(i) for i in grp["report_ids"]],
             ),
             secondary_y=False,
         )

@@ -108,8 +108,11 @@ def url_selectbox(
     default: Any = None,
     format_func: Callable[[Any], str] = str,
     key: str | None = None,
+    widget: Callable[..., Any] | None = None,
+    **widget_kwargs: Any,
 ) -> Any:
-    """A selectbox whose value lives in ?param=…; the URL wins when it changes.
+    """A selectbox (or ``widget``, e.g. st.radio) whose value lives in ?param=…;
+    the URL wins when it changes.
 
     The default is not written to the URL, so links stay short.
     """
@@ -123,7 +126,8 @@ def url_selectbox(
         st.session_state[key] = match[0] if match else default
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
-    value = st.selectbox(label, options, key=key, format_func=format_func)
+    widget = widget or st.selectbox
+    value = widget(label, options, key=key, format_func=format_func, **widget_kwargs)
     set_param(param, None if value == default else value)
     st.session_state[f"{key}__url"] = get_param(param)
     return value
@@ -185,7 +189,15 @@ def scope_filters(
         format_func=lambda i: "全部地区" if i is None else paths.get(i, str(i)),
         key=f"{key_prefix}region",
     )
-    return Filters(scope=scope, region_id=region)
+    synthetic = include_synthetic()
+    if synthetic:
+        st.warning("包含合成（synthetic）数据：仅供性能测试，不是真实报告。")
+    return Filters(scope=scope, region_id=region, include_synthetic=synthetic)
+
+
+def include_synthetic() -> bool:
+    """?synthetic=1 shows generated benchmark data (never on by default)."""
+    return get_param("synthetic") == "1"
 
 
 # ---------------------------------------------------------------- safe text

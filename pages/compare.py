@@ -58,7 +58,7 @@ def ranking_table(df: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 try:
-    region_df = ui.query(common.regions)
+    region_df = ui.query(common.regions, ui.include_synthetic())
 except Exception as exc:
     ui.error_box(exc)
     st.stop()

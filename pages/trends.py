@@ -38,7 +38,7 @@ def _counts_table(df, value_label: str):  # type: ignore[no-untyped-def]
 
 
 try:
-    region_df = ui.query(common.regions)
+    region_df = ui.query(common.regions, ui.include_synthetic())
 except Exception as exc:
     ui.error_box(exc)
     st.stop()
@@ -85,10 +85,26 @@ else:
         ui.report_link(int(picked[0]), "打开所选报告")
     _reports_behind(line, "trend_pick")
 
-tab_out, tab_app, tab_disp, tab_staff = st.tabs(
-    ["办理结果构成", "申请人构成", "复议与诉讼", "人员与经费"]
+# One breakdown at a time (bound to ?view=…): each is a query over every
+# report in scope, and only the one looked at should cost time.
+VIEWS = {
+    "outcomes": "办理结果构成",
+    "applicants": "申请人构成",
+    "disputes": "复议与诉讼",
+    "staff": "人员与经费",
+}
+st.divider()
+view = ui.url_selectbox(
+    "分项",
+    list(VIEWS),
+    "view",
+    default="outcomes",
+    format_func=VIEWS.get,
+    widget=st.radio,
+    horizontal=True,
+    label_visibility="collapsed",
 )
-with tab_out:
+if view == "outcomes":
     comp = ui.query(trends.outcome_composition, f)
     if comp.empty:
         st.info("没有办理结果数据。")
@@ -101,7 +117,7 @@ with tab_out:
             _counts_table(comp.drop(columns=["measure", "order"]), "件数"),
             key="composition",
         )
-with tab_app:
+elif view == "applicants":
     mix = ui.query(trends.applicant_mix, f)
     if mix.empty:
         st.info("没有申请人构成数据（2019年起的表格才有）。")
@@ -111,13 +127,13 @@ with tab_app:
             _counts_table(mix.drop(columns=["applicant"]), "件数"),
             key="applicants",
         )
-with tab_disp:
+elif view == "disputes":
     disp = ui.query(trends.disputes, f)
     if disp.empty:
         st.info("没有行政复议、行政诉讼数据。")
     else:
         ui.chart(charts.disputes_chart(disp), _counts_table(disp, "件数"), key="disputes")
-with tab_staff:
+else:
     staff = ui.query(trends.staffing_funding, f)
     if staff.empty:
         st.info("没有人员、经费数据（2019年前的统计表或正文中的数字）。")

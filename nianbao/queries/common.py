@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select, union_all
 
 from nianbao.models import CheckResult, Fact, Region, Report
-from nianbao.series import Measure, per_report_select
+from nianbao.series import Measure, disjoint_groups, per_report_select
 
 REPORT = Report.__table__
 FACT = Fact.__table__
@@ -180,7 +180,7 @@ def per_report(engine: Engine, f: Filters, measures: Sequence[Measure]) -> pd.Da
     if not measures:
         return pd.DataFrame(columns=PER_REPORT_COLUMNS)
     conds = report_conditions(f)
-    parts = [per_report_select(m, conds) for m in measures]
+    parts = [per_report_select(g, conds) for g in disjoint_groups(measures)]
     u = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     r = REPORT.c
     stmt = select(
@@ -195,6 +195,39 @@ def per_report(engine: Engine, f: Filters, measures: Sequence[Measure]) -> pd.Da
         r.scope,
         r.region_id,
     ).join(REPORT, r.id == u.c.report_id)
+    df = read(engine, stmt)
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    return df
+
+
+def aggregate(
+    engine: Engine, f: Filters, measures: Sequence[Measure], by: tuple[str, ...] = ("year",)
+) -> pd.DataFrame:
+    """Per-report values summed per group in SQL (report columns ``by`` and measure).
+
+    Columns: *by, measure, value (sum of known values; NaN if none), n_reports
+    (reports with a known value), n_missing (reports whose value is blank).
+    """
+    cols = [*by, "measure", "value", "n_reports", "n_missing"]
+    if not measures:
+        return pd.DataFrame(columns=cols)
+    conds = report_conditions(f)
+    parts = [per_report_select(g, conds) for g in disjoint_groups(measures)]
+    u = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    r = REPORT.c
+    keys = [r[b] for b in by]
+    stmt = (
+        select(
+            *keys,
+            u.c.measure,
+            func.sum(u.c.value).label("value"),
+            func.count(u.c.value).label("n_reports"),
+            (func.count() - func.count(u.c.value)).label("n_missing"),
+        )
+        .join(REPORT, r.id == u.c.report_id)
+        .group_by(*keys, u.c.measure)
+        .order_by(*keys, u.c.measure)
+    )
     df = read(engine, stmt)
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     return df

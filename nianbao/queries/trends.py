@@ -11,6 +11,7 @@ from nianbao.queries.common import (
     FACT,
     REPORT,
     Filters,
+    aggregate,
     per_report,
     ratio,
     read,
@@ -65,8 +66,7 @@ def outcome_composition(engine: Engine, f: Filters) -> pd.DataFrame:
     measures += [
         custom_measure(f"legacy:{label}", label, "件", legacy=e) for label, e in LEGACY_OUTCOMES
     ]
-    per = per_report(engine, f, measures)
-    out = summarise(per, ["measure", "year"])
+    out = aggregate(engine, f, measures)
     out["era"] = out["measure"].str.split(":").str[0]
     out["category"] = out["measure"].str.split(":").str[1]
     order = {label: i for i, (label, _) in enumerate(GOV_OUTCOMES + LEGACY_OUTCOMES)}
@@ -113,11 +113,10 @@ DISPUTE_SERIES = ("reviews", "reviews_corrected", "lawsuits", "lawsuits_correcte
 def disputes(engine: Engine, f: Filters) -> pd.DataFrame:
     """复议 / 诉讼 per year with 纠错率 = corrected / total (where total is known and > 0).
 
-    Columns: year, kind (行政复议 / 行政诉讼), total, corrected, rate, n_reports,
-    n_missing, report_ids.
+    Columns: year, kind (行政复议 / 行政诉讼), total, corrected, rate, n_reports
+    and n_missing (of the total).
     """
-    per = per_report(engine, f, [measure(k) for k in DISPUTE_SERIES])
-    s = summarise(per, ["measure", "year"])
+    s = aggregate(engine, f, [measure(k) for k in DISPUTE_SERIES])
     rows = []
     for kind, tot, cor in (
         ("行政复议", "reviews", "reviews_corrected"),
@@ -136,12 +135,11 @@ def disputes(engine: Engine, f: Filters) -> pd.DataFrame:
                     "corrected": corrected,
                     "n_reports": int(t["n_reports"].get(y, 0)),
                     "n_missing": int(t["n_missing"].get(y, 0)),
-                    "report_ids": t["report_ids"].get(y, ()),
                 }
             )
     out = pd.DataFrame(
         rows,
-        columns=["year", "kind", "total", "corrected", "n_reports", "n_missing", "report_ids"],
+        columns=["year", "kind", "total", "corrected", "n_reports", "n_missing"],
     )
     out["rate"] = ratio(out["corrected"], out["total"])
     return out
