@@ -59,6 +59,8 @@ _DATE_LINE = re.compile(
 _WS = re.compile(r"\s+")
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 
+# Words of the statistical tables of the annual reports (all formats).
+_REPORT_TABLE_WORDS = re.compile("申请|行政复议|行政诉讼|第二十条|主动公开|统计指标|信息内容")
 # Share of the page's non-link text the chosen container must hold.
 _MAIN_SHARE = 0.75
 _MAX_COLSPAN = 100
@@ -88,7 +90,7 @@ def read(data: bytes, source: str) -> Read:
     for el in body.xpath(".//*[@id or @class or @style or @hidden]"):
         if _is_chrome(el):
             _drop(el)
-    blocks = _Walker().blocks(_main_container(body))
+    blocks = _Walker().blocks(_with_report_tables(_main_container(body), body))
     if not blocks:
         raise _no_text(source)
     return Read(blocks=tuple(blocks), meta=tuple(meta), encoding=encoding)
@@ -169,6 +171,29 @@ def _main_container(body: etree._Element) -> etree._Element:
         if el.tag in _CONTAINER_TAGS and total[el] >= need and _is_inside(el, best):
             best = el
     return best
+
+
+def _with_report_tables(main: etree._Element, body: etree._Element) -> etree._Element:
+    """Widen ``main`` to take in report tables that sit beside it.
+
+    Tables are mostly short numbers, so a narrative div can hold 75% of the
+    text while the statistics live in a sibling block; those must not be lost.
+    """
+    outside = [
+        t
+        for t in body.iter("table")
+        if not _is_inside(t, main)
+        and not _is_layout_table(t)
+        and _REPORT_TABLE_WORDS.search(_text_of(t))
+    ]
+    if not outside:
+        return main
+    while main is not body and not all(_is_inside(t, main) for t in outside):
+        parent = main.getparent()
+        if parent is None:
+            break
+        main = parent
+    return main
 
 
 def _is_inside(el: etree._Element, container: etree._Element) -> bool:
