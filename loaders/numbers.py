@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 # Tokens that stand for "no value". '无' only counts when it is a whole cell
 # or a whole whitespace-separated token (it is also part of labels such as
@@ -104,9 +105,14 @@ class ColumnSpec:
     max_digits: int = 6  # digits before the decimal point
 
     def pattern(self) -> re.Pattern[str]:
-        sign = "[+-]?" if self.signed else ""
-        frac = r"(?:\.\d{1,6})?" if self.decimal else ""
-        return re.compile(rf"{sign}(?:0|[1-9]\d{{0,{self.max_digits - 1}}}){frac}")
+        return _pattern(self.signed, self.decimal, self.max_digits)
+
+
+@cache
+def _pattern(signed: bool, decimal: bool, max_digits: int) -> re.Pattern[str]:
+    sign = "[+-]?" if signed else ""
+    frac = r"(?:\.\d{1,6})?" if decimal else ""
+    return re.compile(rf"{sign}(?:0|[1-9]\d{{0,{max_digits - 1}}}){frac}")
 
 
 NULL_MARK = "∅"  # one null cell inside a run handed to split_run
@@ -138,6 +144,13 @@ def split_run(
     """
     k = len(columns)
     n = len(run)
+    if n == k and run.isdigit():
+        # One digit per column: the only split (the common fused all-zero row).
+        parts_1 = tuple(run)
+        ok = all(
+            sum(int(parts_1[j]) for j in addends) == int(parts_1[total]) for addends, total in rules
+        )
+        return [parts_1] if ok else []
     patterns = [c.pattern() for c in columns]
     max_len = [c.max_digits + (8 if c.decimal else 0) + (1 if c.signed else 0) for c in columns]
     # For each position, the minimal and maximal number of characters the

@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import product
 
 from loaders.catalog import APPLICANT_COLUMNS, applicants, metrics
@@ -233,6 +234,7 @@ _TOKEN = re.compile(
     r"|(?P<null>N/A|n/a|——|—|–|-|/|\\|无(?![\u3400-\u9fff])|\*)"
 )
 _LEADING = re.compile(r"[\s)）”\"’'」》\]】:：]*")
+_LABEL_NUMBER = re.compile(r"[.、]\s*[\u3400-\u9fff“\"]")
 _YEAR_TAIL = re.compile(r"(?:19|20)\d\d$")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
@@ -281,6 +283,13 @@ def _tokenise_plain(s: str) -> tuple[list[_Tok], int]:
                     toks.append(_Tok(part, part))
                 pos = end
                 continue
+            if not m_unit and _LABEL_NUMBER.match(s, m.start() + len(num)):
+                # "00000002.其他…" where the label "2.其他…" was not recognised:
+                # the last digit numbers the next row, it is not a value
+                num = num[:-1]
+                if num:
+                    toks.append(_Tok(num, num))
+                return toks, m.start() + len(num)
             if not m_unit and s.startswith("年", end) and _YEAR_TAIL.search(num):
                 # "行政事业性收费02025年，我局…": the table ends, a dated sentence begins
                 num = num[:-4]
@@ -567,7 +576,8 @@ class _BRow:
     label: _Label
 
 
-def _b_rows(version: str) -> list[_BRow]:
+@cache
+def _b_rows(version: str) -> tuple[_BRow, ...]:
     m = metrics()
     rows: list[_BRow] = []
     for code, met in m.items():
@@ -584,7 +594,7 @@ def _b_rows(version: str) -> list[_BRow]:
         else:
             lab = _Label.of(label)
         rows.append(_BRow(code, lab))
-    return rows
+    return tuple(rows)
 
 
 _B_COLUMNS = [ColumnSpec(max_digits=6)] * 7
