@@ -123,7 +123,7 @@ def test_file_over_50_mb_is_refused_before_reading(tmp_path):
         f.truncate(60 * 1024 * 1024)  # sparse: no 60 MB written to disk
     start = time.perf_counter()
     assert message(big) == (
-        f"{big}: file too large (60 MB; the limit is 50 MB) "
+        f"{big}: file too large (60.0 MB; the limit is 50 MB) "
         "(split it or extract the report pages first)"
     )
     assert time.perf_counter() - start < 0.5
@@ -133,7 +133,7 @@ def test_bytes_over_50_mb_are_refused():
     assert MAX_BYTES == 50 * 1024 * 1024
     data = bytes(MAX_BYTES + 1)
     assert message(data, name="x.txt") == (
-        "x.txt: file too large (50 MB; the limit is 50 MB) "
+        "x.txt: file too large (50.1 MB; the limit is 50 MB) "
         "(split it or extract the report pages first)"
     )
 

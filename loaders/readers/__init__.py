@@ -10,6 +10,7 @@ the file, what is wrong and what to do.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -112,7 +113,9 @@ def _check_size(size: int, label: str) -> None:
     if size > MAX_BYTES:
         raise LoaderError(
             label,
-            f"file too large ({size / 1024 / 1024:.0f} MB; the limit is 50 MB)",
+            # Rounded up, so a file just over the limit does not read "50.0 MB".
+            f"file too large ({math.ceil(size / 1024 / 1024 * 10) / 10:.1f} MB; "
+            "the limit is 50 MB)",
             "split it or extract the report pages first",
         )
 

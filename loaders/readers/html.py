@@ -165,6 +165,8 @@ def _main_container(body: etree._Element) -> etree._Element:
         parent = el.getparent()
         if parent is not None and parent in total and el is not body:
             total[parent] += total[el]
+    if total[body] == 0:  # nothing but links: keep the whole page
+        return body
     need = total[body] * _MAIN_SHARE
     best = body
     for el in elements:  # document order: a later qualifying element is deeper
