@@ -110,16 +110,12 @@ class _Text:
         """Original [start, end) of the key slice [ks, ke)."""
         return self.orig(ks), self.orig(ke - 1) + 1
 
-    def kpos(self, oi: int) -> int:
-        """First key index at or after original position ``oi``."""
-        j = bisect.bisect_right(self._ostart, oi) - 1
-        if j < 0:
-            return 0
-        run_len = (self._kstart[j + 1] if j + 1 < len(self._kstart) else len(self.key)) - (
-            self._kstart[j]
-        )
-        off = oi - self._ostart[j]
-        return self._kstart[j] + off if off < run_len else self._kstart[j] + run_len
+    def written(self, ks: int, ke: int) -> str:
+        """The label as printed, with an opening bracket the key left out."""
+        s, e = self.span(ks, ke)
+        while s > 0 and self.text[s - 1] in "(（":
+            s -= 1
+        return " ".join(self.text[s:e].split())
 
     def find_fuzzy(self, key: str, start: int, end: int) -> tuple[int, int]:
         """A near match of ``key`` in key[start:end): (position, length) or (-1, 0).
@@ -178,7 +174,9 @@ class _Label:
 
     @classmethod
     def of(cls, printed: str, *variants: str, tail: str = "") -> _Label:
-        return cls(printed, (_key(printed), *(_key(v) for v in variants)), _key(tail))
+        """A label; with ``tail``, ``printed`` is the full label and the tail may be left out."""
+        head = printed[: len(printed) - len(tail)] if tail else printed
+        return cls(printed, (_key(head), *(_key(v) for v in variants)), _key(tail))
 
 
 @dataclass
@@ -199,10 +197,11 @@ def _find_rows(tx: _Text, labels: Sequence[_Label], start: int, end: int) -> lis
             at = tx.key.find(k, pos, end)
             if at >= 0:
                 ke = at + len(k)
-                if lab.tail and tx.key.startswith(lab.tail, ke):
+                with_tail = lab.tail and tx.key.startswith(lab.tail, ke)
+                if with_tail:
                     ke += len(lab.tail)
-                s, e = tx.span(at, ke)
-                hit = _Hit(at, ke, i == 0, tx.text[s:e])
+                exact = i == 0 and (with_tail or not lab.tail)
+                hit = _Hit(at, ke, bool(exact), tx.written(at, ke))
                 break
         hits.append(hit)
         if hit:
@@ -221,8 +220,7 @@ def _find_rows(tx: _Text, labels: Sequence[_Label], start: int, end: int) -> lis
             ke = at + length
             if lab.tail and tx.key.startswith(lab.tail, ke):
                 ke += len(lab.tail)
-            s, e = tx.span(at, ke)
-            hits[idx] = _Hit(at, ke, False, tx.text[s:e])
+            hits[idx] = _Hit(at, ke, False, tx.written(at, ke))
     return hits
 
 
@@ -587,7 +585,7 @@ def _b_rows(version: str) -> tuple[_BRow, ...]:
         if " " in label:  # "（三）不予公开 1.属于国家秘密": the row's own label is the last part
             label = label.split(" ", 1)[1]
         if code == "requests.partially_disclosed":
-            lab = _Label.of("（二）部分公开", tail="（区分处理的，只计这一情形，不计其他情形）")
+            lab = _Label.of(label, tail="（区分处理的，只计这一情形，不计其他情形）")
         elif code.startswith("requests.other_handling.") and version == "gov2021":
             # 不再处理 is often printed 不再受理; separators vary (、 ，)
             lab = _Label.of(label, label.replace("不再处理", "不再受理"))

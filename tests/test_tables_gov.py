@@ -368,3 +368,15 @@ def test_pdf_text_layout() -> None:
     assert index[("proactive.penalties.decisions", None)].value == 3985758
     assert index[("proactive.normative_docs.repealed", None)].value == 26
     assert index[("proactive.fees.amount", None)].value == 96171.6
+
+
+def test_label_without_its_note_is_reported() -> None:
+    # 2021-jsp-124 with （二）部分公开 printed without "（区分处理的，只计这一情形，不计其他情形）"
+    text = body("2021-jsp-124.txt").replace("（区分处理的，只计这一情形，不计其他情形）", "")
+    facts, warnings = parse_gov_tables(text, "gov2021")
+    index = {(f.metric, f.applicant): f for f in facts}
+    assert row(index, "requests.partially_disclosed") == [0] * 7
+    assert warnings == (
+        "Table B: row label '（二）部分公开' read as "
+        "'（二）部分公开（区分处理的，只计这一情形，不计其他情形）'",
+    )
