@@ -84,7 +84,8 @@ class _Text:
                 c if len(n := unicodedata.normalize("NFKC", c)) != 1 else n for c in linear
             )
         norm = _PAGE_FOOTER.sub(lambda m: " " * len(m.group()), norm)
-        self.text = norm
+        self.text = norm  # what is read (same positions as ``linear``)
+        self.original = linear if len(linear) == len(norm) else norm
         pieces: list[str] = []
         self._kstart: list[int] = []
         self._ostart: list[int] = []
@@ -113,9 +114,9 @@ class _Text:
     def written(self, ks: int, ke: int) -> str:
         """The label as printed, with an opening bracket the key left out."""
         s, e = self.span(ks, ke)
-        while s > 0 and self.text[s - 1] in "(（":
+        while s > 0 and self.text[s - 1] == "(":
             s -= 1
-        return " ".join(self.text[s:e].split())
+        return " ".join(self.original[s:e].split())
 
     def find_fuzzy(self, key: str, start: int, end: int) -> tuple[int, int]:
         """A near match of ``key`` in key[start:end): (position, length) or (-1, 0).
@@ -983,7 +984,7 @@ def _parse_a_block(
     first = min((h.ks for h in hits if h), default=end)
     header_key = key[hstart:first] if captioned else ""
     hs, he = tx.span(hstart, first) if first > hstart else (0, 0)
-    header_written = " ".join(tx.text[hs:he].split())
+    header_written = " ".join(tx.original[hs:he].split())
     hpos = 0
     for col in columns if header_key else ():
         ck = _key(col.printed)
