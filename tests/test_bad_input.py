@@ -67,6 +67,11 @@ def message(source: str | Path | bytes, **kw: str) -> str:
             "(remove the password, e.g. with qpdf --decrypt, and load it again)",
         ),
         (
+            "bad_unmapped_font.pdf",
+            "the text layer cannot be decoded (fonts without a Unicode map give (cid:N)) "
+            "(OCR it, e.g. with ocrmypdf --force-ocr, or export the PDF again)",
+        ),
+        (
             "bad_corrupt.pdf",
             "corrupt or unreadable PDF (PDFSyntaxError) (re-export or re-download the PDF)",
         ),

@@ -17,6 +17,7 @@ from loaders.model import Block, Paragraph, Table
 from loaders.readers.common import Read, is_footer, join_lines
 
 _EPS = 0.5  # points; cell edges found by pdfplumber are not exact
+_MAX_UNMAPPED = 0.3  # share of (cid:N) characters beyond which the text is useless
 
 
 def read(data: bytes, source: str) -> Read:
@@ -29,11 +30,12 @@ def read(data: bytes, source: str) -> Read:
     if not data.lstrip()[:1024].count(b"%PDF-"):
         raise LoaderError(source, "not a valid PDF (no %PDF header)", "re-export or re-download it")
     blocks: list[Block] = []
-    chars = 0
+    chars = unmapped = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 chars += len(page.chars)
+                unmapped += sum(1 for c in page.chars if c["text"].startswith("(cid:"))
                 blocks.extend(_page_blocks(page))
     except PdfminerException as e:
         cause = e.args[0] if e.args else e
@@ -49,6 +51,13 @@ def read(data: bytes, source: str) -> Read:
             source,
             "no text layer, probably a scanned PDF",
             "OCR it first, e.g. with ocrmypdf",
+        )
+    if unmapped > chars * _MAX_UNMAPPED:
+        # Fonts without a ToUnicode map: the text layer is glyph numbers.
+        raise LoaderError(
+            source,
+            "the text layer cannot be decoded (fonts without a Unicode map give (cid:N))",
+            "OCR it, e.g. with ocrmypdf --force-ocr, or export the PDF again",
         )
     if not blocks:
         raise LoaderError(source, "no text in the PDF", "check that it is the report")

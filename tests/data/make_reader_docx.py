@@ -10,7 +10,7 @@ the two.
 Also the other derived files: re-encoded copies of real reports, the
 Shanghai report inside a GBK government page shell, a truncated page, and the
 bad inputs (a scan without text layer, an encrypted PDF, random bytes …).
-Outputs are deterministic except the .docx (python-docx stamps the time).
+Outputs are deterministic: running the script again changes no file.
 
     .venv/bin/python tests/data/make_reader_docx.py
 """
@@ -85,7 +85,7 @@ def make_docx() -> None:
             if text:
                 document.add_paragraph(text)
     document.core_properties.title = "2019年上海市人民政府办公厅政府信息公开工作年度报告"
-    document.save(TARGET)
+    _save_docx(document, TARGET)
     print(f"wrote {TARGET.relative_to(ROOT)}")
 
 
@@ -116,8 +116,29 @@ def make_textbox_docx() -> None:
         )
     )
     document.add_paragraph("一、总体情况")
-    document.save(OUT / "reader_textbox.docx")
+    _save_docx(document, OUT / "reader_textbox.docx")
     print("wrote tests/data/reports/reader_textbox.docx")
+
+
+_STAMP = (2025, 2, 25, 10, 0, 0)
+
+
+def _save_docx(document: docx.document.Document, path: Path) -> None:
+    """Save with fixed timestamps (core properties and zip entries), so that
+    running this script again changes nothing."""
+    import datetime
+
+    stamp = datetime.datetime(*_STAMP)
+    document.core_properties.created = stamp
+    document.core_properties.modified = stamp
+    document.core_properties.last_printed = stamp
+    buf = io.BytesIO()
+    document.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=_STAMP), src.read(info))
+    path.write_bytes(out.getvalue())
 
 
 def _write(name: str, data: bytes) -> None:
@@ -227,6 +248,7 @@ def make_pdfs() -> None:
     _write("bad_image.png", png.getvalue())
     _write("bad_encrypted.pdf", _encrypted_pdf())
     _write("reader_footer_in_table.pdf", _footer_table_pdf())
+    _write("bad_unmapped_font.pdf", _unmapped_font_pdf())
     _write("bad_corrupt.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 4)
 
 
@@ -290,6 +312,29 @@ def _footer_table_pdf() -> bytes:
             page % 7,
             _stream(page1),
             _stream(page2),
+        ]
+    )
+
+
+def _unmapped_font_pdf() -> bytes:
+    """Text in a CID font with Identity-H encoding and no ToUnicode map: the
+    glyph codes are there (中文年 / 政府信息) but not what they mean."""
+    content = b"BT /F1 12 Tf 72 700 Td <4E2D65875E74> Tj ET\n"
+    content += b"BT /F1 12 Tf 72 680 Td <653F5E9C4FE1606F> Tj ET"
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [7 0 R] /Count 1 >>",
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H "
+            b"/DescendantFonts [4 0 R] >>",
+            b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo "
+            b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+            b"/FontDescriptor 5 0 R /DW 1000 >>",
+            b"<< /Type /FontDescriptor /FontName /SimSun /Flags 4 /FontBBox [0 -141 1000 859] "
+            b"/ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 683 /StemV 80 >>",
+            _stream(content),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>",
         ]
     )
 
