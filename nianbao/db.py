@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
@@ -85,7 +85,14 @@ def _create(url: str) -> Engine:
         ) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StorageError(
+                    f"cannot create the folder {folder} for the SQLite database ({e.strerror}) "
+                    "(choose another path with --db sqlite:///PATH or DATABASE_URL)"
+                ) from None
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -113,13 +120,6 @@ def init_db(engine: Engine) -> None:
     """Create the tables that do not exist yet (Alembic migrations come later)."""
     try:
         Base.metadata.create_all(engine)
-    except SQLAlchemyError as e:
-        raise StorageError(explain(engine, e)) from None
-
-
-def has_tables(engine: Engine) -> bool:
-    try:
-        return inspect(engine).has_table("report")
     except SQLAlchemyError as e:
         raise StorageError(explain(engine, e)) from None
 

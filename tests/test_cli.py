@@ -292,6 +292,17 @@ def test_ingest_without_a_database_server_exits_2(capsys) -> None:
     assert err.count("\n") == 1
 
 
+def test_ingest_into_an_impossible_sqlite_path_exits_2(capsys, tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    code, out, err = run(capsys, "ingest", str(SEED), "--db", f"sqlite:///{blocker}/n.db")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: cannot create the folder {blocker} for the SQLite database (File exists) "
+        "(choose another path with --db sqlite:///PATH or DATABASE_URL)\n"
+    )
+
+
 def test_ingest_a_bad_url_exits_2(capsys) -> None:
     code, _out, err = run(capsys, "ingest", str(SEED), "--db", "not a url")
     assert code == 2
