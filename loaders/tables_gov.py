@@ -64,6 +64,7 @@ _PAGE_FOOTER = re.compile(
     re.M,
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_SEP = CELL_SEP.strip()  # a grid cell boundary in Document.linear()
 
 
 def _key(text: str) -> str:
@@ -244,6 +245,7 @@ class _Tok:
     raw: str  # as written
     unit: str | None = None
     cell_end: bool = False  # a grid cell ends after this token
+    span: tuple[int, int] | None = None  # where ``raw`` is in the text read
 
 
 @dataclass
@@ -266,7 +268,7 @@ def _tokenise_plain(s: str) -> tuple[list[_Tok], int]:
         if not m:
             return toks, ws
         if m["null"]:
-            toks.append(_Tok(NULL_MARK, m["null"]))
+            toks.append(_Tok(NULL_MARK, m["null"], span=m.span()))
         else:
             num = m["num"].rstrip(".,")
             end = m.start() + len(num) + (len(m["unit"]) if m["unit"] else 0)
@@ -295,7 +297,9 @@ def _tokenise_plain(s: str) -> tuple[list[_Tok], int]:
                 if num:
                     toks.append(_Tok(num, num))
                 return toks, m.start() + len(num)
-            toks.append(_Tok(num.replace(",", ""), s[m.start() : end], m_unit))
+            toks.append(
+                _Tok(num.replace(",", ""), s[m.start() : end], m_unit, span=(m.start(), end))
+            )
             pos = end
             continue
         pos = m.end()
@@ -310,33 +314,53 @@ def _is_value_cell(cell: str) -> bool:
     return bool(toks) and stop == len(c)
 
 
-def _read_values(region: str) -> _Values:
+def _read_values(region: str, original: str) -> _Values:
+    """The values at the start of ``region`` (normalised text; ``original`` is the
+    same slice as printed, for the raw tokens)."""
+    vals = _read_values_norm(region)
+    for t in vals.toks:
+        if t.span is not None:
+            t.raw = original[t.span[0] : t.span[1]]
+    return vals
+
+
+def _read_values_norm(region: str) -> _Values:
     first_nl = region.find("\n")
     line = region if first_nl < 0 else region[:first_nl]
-    if "‖" in line or (not line.strip() and "‖" in region[first_nl + 1 :].split("\n", 1)[0]):
+    base = 0
+    if _SEP in line or (not line.strip() and _SEP in region[first_nl + 1 :].split("\n", 1)[0]):
         new_line = not line.strip()
         if new_line:
-            region = region[first_nl + 1 :]
-            first_nl = region.find("\n")
-            line = region if first_nl < 0 else region[:first_nl]
-        cells = line.split(CELL_SEP.strip())
+            base = first_nl + 1
+            next_nl = region.find("\n", base)
+            line = region[base:] if next_nl < 0 else region[base:next_nl]
+            first_nl = next_nl
+        cells: list[tuple[str, int]] = []
+        pos = base
+        for piece in line.split(_SEP):
+            cells.append((piece, pos))
+            pos += len(piece) + 1
         if not new_line:
-            head = cells.pop(0)
-            if head.strip() and _is_value_cell(head) and not _CJK.search(head):
-                cells.insert(0, head)
+            head, _ = cells[0]
+            if not (head.strip() and _is_value_cell(head) and not _CJK.search(head)):
+                cells.pop(0)  # the rest of the label's own cell
         toks: list[_Tok] = []
         started = False
-        for cell in cells:
-            c = cell.strip()
+        for piece, off in cells:
+            c = piece.strip()
+            off += len(piece) - len(piece.lstrip())
             if not _is_value_cell(c):
                 if started:
                     break
                 continue  # a copy of the label from a merged cell
             started = True
             if c in NULL_TOKENS:
-                toks.append(_Tok(NULL_MARK, c, cell_end=True))
+                toks.append(_Tok(NULL_MARK, c, cell_end=True, span=(off, off + len(c))))
                 continue
             ctoks, _ = _tokenise_plain(c)
+            for t in ctoks:
+                if t.span is not None:
+                    t.span = (t.span[0] + off, t.span[1] + off)
             ctoks[-1].cell_end = True
             toks.extend(ctoks)
         rest = "" if first_nl < 0 else region[first_nl + 1 :]
@@ -701,7 +725,7 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
             warnings.append(f"Table B: row label '{written}' read as '{spec.label.printed}'")
         _, o_end = tx.span(hit.ks, hit.ke)
         o_next = tx.orig(found[idx + 1][1].ks) if idx + 1 < len(found) else tx.orig(end)
-        vals = _read_values(tx.text[o_end:o_next])
+        vals = _read_values(tx.text[o_end:o_next], tx.original[o_end:o_next])
         if idx + 1 < len(found) and re.search(r"\d", vals.rest):
             extra = " ".join(vals.rest.split())[:60]
             warnings.append(f"{name}: extra text with numbers after the row ignored: '{extra}'")
@@ -783,7 +807,7 @@ def _parse_c(tx: _Text, start: int, warnings: list[str]) -> list[Fact]:
         else:
             break
     o_start = tx.orig(p - 1) + 1
-    vals = _read_values(tx.text[o_start : o_start + 600])
+    vals = _read_values(tx.text[o_start : o_start + 600], tx.original[o_start : o_start + 600])
     row = _Row("Table C", [ColumnSpec(max_digits=6)] * 15, _to_run(vals))
     units = [(None, None)] * 15
     _solve_row(row, vals, _C1, units, digit_fallback=True)
@@ -1020,7 +1044,7 @@ def _parse_a_block(
             )
         _, o_end = tx.span(hit.ks, hit.ke)
         o_next = tx.orig(found[idx + 1][2].ks) if idx + 1 < len(found) else tx.orig(end)
-        vals = _read_values(tx.text[o_end:o_next])
+        vals = _read_values(tx.text[o_end:o_next], tx.original[o_end:o_next])
         units: list[tuple[str | None, str | None]] = []
         for col in columns:
             if col.money:

@@ -380,3 +380,15 @@ def test_label_without_its_note_is_reported() -> None:
         "Table B: row label '（二）部分公开' read as "
         "'（二）部分公开（区分处理的，只计这一情形，不计其他情形）'",
     )
+
+
+def test_full_width_digits_keep_their_raw_token() -> None:
+    text = body("2021-jsp-124.txt").replace(
+        "一、本年新收政府信息公开申请数量 5 0 0 0 0 3 8",
+        "一、本年新收政府信息公开申请数量 ５ ０ ０ ０ ０ ３ ８",
+    )
+    facts, warnings = parse_gov_tables(text, "gov2021")
+    index = {(f.metric, f.applicant): f for f in facts}
+    assert row(index, "requests.received") == [5, 0, 0, 0, 0, 3, 8]
+    assert index[("requests.received", "natural_person")].raw == "５"
+    assert warnings == ()
