@@ -1,0 +1,96 @@
+"""Charts are pure functions of their data: test what they draw from it."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from sqlalchemy import create_engine
+
+from nianbao import charts
+from nianbao.queries import common, compare, overview, trends
+from tests.dashboard_db import JJF, PINGTAN, build_db
+
+
+def _line(values: dict[int, float | None], group: str = "甲") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "group": group,
+            "year": list(values),
+            "value": [float("nan") if v is None else v for v in values.values()],
+            "n_reports": [0 if v is None else 1 for v in values.values()],
+            "n_missing": [1 if v is None else 0 for v in values.values()],
+            "report_ids": [(i + 1,) for i in range(len(values))],
+        }
+    )
+
+
+def test_trend_marks_the_2019_format_change_only_when_spanned() -> None:
+    fig = charts.trend_lines(_line({2017: 3, 2018: 4, 2019: 5}), "收到申请", "件")
+    xs = [s.x0 for s in fig.layout.shapes]
+    assert xs == [charts.FORMAT_CHANGE_X]
+    assert "2019" in fig.layout.annotations[0].text
+    later = charts.trend_lines(_line({2020: 3, 2021: 4}), "收到申请", "件")
+    assert later.layout.shapes == ()
+
+
+def test_trend_leaves_a_gap_for_a_missing_value() -> None:
+    fig = charts.trend_lines(_line({2016: 2, 2017: None, 2018: 1}), "部分公开", "件")
+    y = list(fig.data[0].y)
+    assert y[0] == 2 and y[2] == 1
+    assert math.isnan(y[1])  # not 0
+    assert fig.data[0].connectgaps is False
+    assert list(fig.data[0].customdata) == [1, 2, 3]
+
+
+def test_ranking_bars_sorted_and_missing_left_out() -> None:
+    df = pd.DataFrame(
+        {
+            "issuer_key": ["甲局", "乙局", "丙局"],
+            "requests_received": [5.0, float("nan"), 9.0],
+            "report_ids": [(1,), (2,), (3,)],
+        }
+    )
+    fig = charts.ranking_bars(df, "requests_received", "收到申请")
+    assert list(fig.data[0].y) == ["甲局", "丙局"]  # ascending: largest on top
+    assert list(fig.data[0].customdata) == [1, 3]
+    assert "1 个主体缺失" in fig.layout.title.text
+
+
+def test_heatmap_missing_is_a_gap_with_raw_values_in_hover() -> None:
+    raw = pd.DataFrame({"issuer_key": ["甲", "乙"], "a": [10.0, float("nan")], "b": [0.25, 0.5]})
+    norm = compare.normalise(raw, ["a", "b"])
+    fig = charts.metrics_heatmap(raw, norm, ["a", "b"], {"a": "收到", "b": "公开率"})
+    z = fig.data[0].z
+    assert math.isnan(z[1][0])
+    assert fig.data[0].text[1][0] == "缺失"
+    assert fig.data[0].text[0][0] == "10"
+    assert fig.layout.plot_bgcolor == charts.MISSING_BG
+
+
+def test_charts_from_the_real_reports() -> None:
+    engine = create_engine(build_db())
+    try:
+        f = common.Filters(bodies=(PINGTAN, JJF))
+        cov = overview.coverage(engine, f)
+        grid = charts.coverage_grid(cov)
+        assert {t.name for t in grid.data} >= {"2021格式", "旧统计表"}
+        assert sum(len(t.x) for t in grid.data) == len(cov)
+
+        comp = trends.outcome_composition(engine, common.Filters(bodies=(PINGTAN,)))
+        bars = charts.composition_bars(comp)
+        groups = {t.legendgroup for t in bars.data}
+        assert groups == {"gov", "legacy"}
+        gov_2023 = {
+            t.name: dict(zip(t.x, t.y, strict=True)).get(2023)
+            for t in bars.data
+            if t.legendgroup == "gov"
+        }
+        assert gov_2023["予以公开"] == 22 and gov_2023["无法提供"] == 31
+
+        disp = trends.disputes(engine, common.Filters(bodies=(PINGTAN,)))
+        fig = charts.disputes_chart(disp)
+        rate = next(t for t in fig.data if t.name == "行政复议纠错率")
+        assert dict(zip(rate.x, rate.y, strict=True))[2023] == 0.5
+    finally:
+        engine.dispose()
