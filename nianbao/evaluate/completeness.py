@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from loaders.model import CheckResult, ParsedReport, Section
-from nianbao.evaluate._common import GOV_FORMATS, result, sentences
+from nianbao.evaluate._common import GOV_FORMATS, Status, result, sentences
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,9 @@ def check_sections(report: ParsedReport) -> tuple[CheckResult, ...]:
                 "not reported (optional when there is nothing to add): " + "; ".join(absent)
             )
         parts.append(f"present: {'; '.join(present) or 'none'}")
-        status = "fail" if missing or empty else ("uncertain" if unheaded or absent else "pass")
+        status: Status = (
+            "fail" if missing or empty else ("uncertain" if unheaded or absent else "pass")
+        )
         out.append(result("S1", status, f"required by {basis}: " + " | ".join(parts), "sections"))
         sec5 = found.get("问题")
         if sec5 is not None:

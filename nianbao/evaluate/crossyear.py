@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from loaders.catalog import APPLICANT_COLUMNS, applicants
 from loaders.model import CheckResult, ParsedReport
-from nianbao.evaluate._common import GOV_FORMATS, fmt_num, result, table_facts, worst
+from nianbao.evaluate._common import GOV_FORMATS, Status, fmt_num, result, table_facts, worst
 
 
 def pairs(reports: Sequence[ParsedReport]) -> list[tuple[ParsedReport, ParsedReport]]:
@@ -182,7 +182,7 @@ def check_items(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, ...
             f"{prev.year} 上一年项目数量 {fmt_num(last)} + 本年增/减 {fmt_num(change)} = "
             f"{fmt_num(expect)}; {cur.year} 上一年项目数量 {fmt_num(now)}"
         )
-        status = "pass" if now == expect else "fail"
+        status: Status = "pass" if now == expect else "fail"
         out.append(
             result(
                 "A4",

@@ -247,9 +247,9 @@ def statements(text: str, year: int | None = None) -> list[Statement]:
         for key, pattern, guard in _NEGATIVE:
             if key in stated:
                 continue
-            m = pattern.search(sentence)
-            if m and free(m.start(), m.end()) and guard(m):
-                if _other_year(sentence, m.start(), year):
+            neg = pattern.search(sentence)
+            if neg and free(neg.start(), neg.end()) and guard(neg):
+                if _other_year(sentence, neg.start(), year):
                     continue
                 out.append(Statement(key, 0.0, sentence.strip()))
     return out
