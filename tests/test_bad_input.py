@@ -62,6 +62,10 @@ def message(source: str | Path | bytes, **kw: str) -> str:
             "no text layer, probably a scanned PDF (OCR it first, e.g. with ocrmypdf)",
         ),
         (
+            "bad_page_numbers_only.pdf",
+            "no text layer, probably a scanned PDF (OCR it first, e.g. with ocrmypdf)",
+        ),
+        (
             "bad_encrypted.pdf",
             "encrypted PDF (password protected) "
             "(remove the password, e.g. with qpdf --decrypt, and load it again)",
@@ -168,3 +172,14 @@ def test_truncated_text_keeps_what_is_there():
     # A UTF-8 file cut inside its last character loses that character only.
     raw = "政府信息公开\n年度报告".encode()[:-1]
     assert load(raw).blocks == (Paragraph("政府信息公开"), Paragraph("年度报"))
+
+
+def test_password_protected_docx():
+    # Word and WPS store a protected .docx as an OLE file with an
+    # "EncryptedPackage" stream; the directory entry names it in UTF-16.
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1016)
+    raw = ole + "EncryptedPackage".encode("utf-16-le") + bytes(1024)
+    assert message(raw, name="2019年报.docx") == (
+        "2019年报.docx: a password-protected Office file "
+        "(open it in Word/WPS, remove the password and save it as .docx)"
+    )

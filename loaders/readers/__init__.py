@@ -29,6 +29,9 @@ READERS: dict[MediaType, Callable[[bytes, str], Read]] = {
     "pdf": pdf.read,
 }
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
 # Files we recognise but do not read, by their first bytes: (magic, what, hint).
 _REFUSED: tuple[tuple[bytes, str, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image", "OCR it first, or " + FORMATS_HINT),
@@ -39,7 +42,7 @@ _REFUSED: tuple[tuple[bytes, str, str], ...] = (
     (b"MM\x00*", "a TIFF image", "OCR it first, or " + FORMATS_HINT),
     (b"\x7fELF", "an executable program", FORMATS_HINT),
     (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        _OLE,
         "an old binary Office file (.doc/.wps/.xls)",
         "re-save it as .docx from Word/WPS",
     ),
@@ -139,6 +142,14 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
     if not data.lstrip(b"\xef\xbb\xbf").strip():
         raise LoaderError(
             label, "empty file (only whitespace)", "check that the download or export finished"
+        )
+    if data.startswith(_OLE) and _ENCRYPTED_PACKAGE in data[:65536]:
+        # Word/WPS save a password-protected .docx as an OLE file holding
+        # the encrypted package, so it looks like an old .doc.
+        raise LoaderError(
+            label,
+            "a password-protected Office file",
+            "open it in Word/WPS, remove the password and save it as .docx",
         )
     for magic, what, hint in _REFUSED:
         if data.startswith(magic):

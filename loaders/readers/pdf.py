@@ -17,6 +17,7 @@ from loaders.model import Block, Paragraph, Table
 from loaders.readers.common import Read, is_footer, join_lines
 
 _EPS = 0.5  # points; cell edges found by pdfplumber are not exact
+_MIN_CHARS_PER_PAGE = 10  # a page of report text has hundreds
 _MAX_UNMAPPED = 0.3  # share of (cid:N) characters beyond which the text is useless
 
 
@@ -30,9 +31,10 @@ def read(data: bytes, source: str) -> Read:
     if not data.lstrip()[:1024].count(b"%PDF-"):
         raise LoaderError(source, "not a valid PDF (no %PDF header)", "re-export or re-download it")
     blocks: list[Block] = []
-    chars = unmapped = 0
+    chars = unmapped = pages = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = len(pdf.pages)
             for page in pdf.pages:
                 chars += len(page.chars)
                 unmapped += sum(1 for c in page.chars if c["text"].startswith("(cid:"))
@@ -46,21 +48,21 @@ def read(data: bytes, source: str) -> Read:
         raise _encrypted(source) from None
     except Exception as e:  # pdfminer raises many unrelated types on broken files
         raise _corrupt(source, e) from None
-    if chars == 0:
-        raise LoaderError(
-            source,
-            "no text layer, probably a scanned PDF",
-            "OCR it first, e.g. with ocrmypdf",
-        )
-    if unmapped > chars * _MAX_UNMAPPED:
+    if chars and unmapped > chars * _MAX_UNMAPPED:
         # Fonts without a ToUnicode map: the text layer is glyph numbers.
         raise LoaderError(
             source,
             "the text layer cannot be decoded (fonts without a Unicode map give (cid:N))",
             "OCR it, e.g. with ocrmypdf --force-ocr, or export the PDF again",
         )
-    if not blocks:
-        raise LoaderError(source, "no text in the PDF", "check that it is the report")
+    if chars < _MIN_CHARS_PER_PAGE * pages or not blocks:
+        # No characters, or only a stamp, a watermark or page numbers on
+        # top of page images.
+        raise LoaderError(
+            source,
+            "no text layer, probably a scanned PDF",
+            "OCR it first, e.g. with ocrmypdf",
+        )
     return Read(blocks=tuple(blocks))
 
 

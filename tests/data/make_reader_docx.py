@@ -249,6 +249,7 @@ def make_pdfs() -> None:
     _write("bad_encrypted.pdf", _encrypted_pdf())
     _write("reader_footer_in_table.pdf", _footer_table_pdf())
     _write("bad_unmapped_font.pdf", _unmapped_font_pdf())
+    _write("bad_page_numbers_only.pdf", _page_numbers_only_pdf())
     _write("bad_corrupt.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 4)
 
 
@@ -312,6 +313,25 @@ def _footer_table_pdf() -> bytes:
             page % 7,
             _stream(page1),
             _stream(page2),
+        ]
+    )
+
+
+def _page_numbers_only_pdf() -> bytes:
+    """Two pages whose only text is the page number, as a scanner's software
+    or a print shop adds it on top of page images."""
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+    page += b"/Resources << /Font << /F1 3 0 R >> >> >>"
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R 5 0 R] /Count 2 >>",
+            font,
+            page % 6,
+            page % 7,
+            _stream(b"BT /F1 10 Tf 280 40 Td (- 1 -) Tj ET"),
+            _stream(b"BT /F1 10 Tf 280 40 Td (- 2 -) Tj ET"),
         ]
     )
 
