@@ -808,6 +808,17 @@ def _parse_c(tx: _Text, start: int, warnings: list[str]) -> list[Fact]:
             break
     o_start = tx.orig(p - 1) + 1
     vals = _read_values(tx.text[o_start : o_start + 600], tx.original[o_start : o_start + 600])
+    if not vals.toks:
+        # Header text the template does not have ("单位：件" …): skip it when
+        # the numbers follow within a short stretch of the same table.
+        window = tx.text[o_start : o_start + 120]
+        m = re.search(r"\d", window)
+        if m and not re.search(r"[。；;]|五、", window[: m.start()]):
+            line_start = window.rfind("\n", 0, m.start()) + 1
+            at = o_start + (line_start if _SEP in window[line_start : m.start()] else m.start())
+            vals = _read_values(tx.text[at : at + 600], tx.original[at : at + 600])
+            skipped = " ".join(tx.original[o_start:at].split())
+            warnings.append(f"Table C: text '{skipped}' after the header skipped")
     row = _Row("Table C", [ColumnSpec(max_digits=6)] * 15, _to_run(vals))
     units = [(None, None)] * 15
     _solve_row(row, vals, _C1, units, digit_fallback=True)

@@ -392,3 +392,11 @@ def test_full_width_digits_keep_their_raw_token() -> None:
     assert row(index, "requests.received") == [5, 0, 0, 0, 0, 3, 8]
     assert index[("requests.received", "natural_person")].raw == "５"
     assert warnings == ()
+
+
+def test_table_c_extra_header_text_is_skipped() -> None:
+    text = body("2021-jsp-124.txt").replace("审结 总计 0 0 0", "审结 总计 （单位：件） 0 0 0")
+    facts, warnings = parse_gov_tables(text, "gov2021")
+    index = {(f.metric, f.applicant): f for f in facts}
+    assert c_row(index) == [0] * 15
+    assert warnings == ("Table C: text '（单位：件）' after the header skipped",)
