@@ -123,18 +123,7 @@ def _check_size(size: int, label: str) -> None:
         )
 
 
-def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
-    """Read one report file (path or raw bytes) into a Document.
-
-    ``name`` is how the file is called in messages and in ``Document.source``
-    (an upload's original file name); without it a path names itself and
-    bytes are called ``<bytes>``.
-    """
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        label = name or "<bytes>"
-    else:
-        label = name or str(source)
-    data = _read_bytes(source, label)
+def _refuse_empty_or_known_binary(data: bytes, label: str) -> None:
     if not data:
         raise LoaderError(
             label, "empty file (0 bytes)", "check that the download or export finished"
@@ -156,6 +145,21 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
             raise LoaderError(label, f"{what}, not a report document", hint)
     if data.startswith(b"MZ") and b"\x00" in data[:64]:
         raise LoaderError(label, "an executable program, not a report document", FORMATS_HINT)
+
+
+def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
+    """Read one report file (path or raw bytes) into a Document.
+
+    ``name`` is how the file is called in messages and in ``Document.source``
+    (an upload's original file name); without it a path names itself and
+    bytes are called ``<bytes>``.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        label = name or "<bytes>"
+    else:
+        label = name or str(source)
+    data = _read_bytes(source, label)
+    _refuse_empty_or_known_binary(data, label)
     filename = name or ("" if isinstance(source, (bytes, bytearray, memoryview)) else str(source))
     media_type = sniff(data, filename)
     read = READERS[media_type](data, label)
