@@ -1,0 +1,211 @@
+"""The 总览, 趋势 and 对比 pages under Streamlit's AppTest, on the real-report test DB.
+
+Each test checks figures the page shows (st.metric values, data-table cells,
+widget values read from the URL), not only that the page ran.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine
+from streamlit.testing.v1 import AppTest
+
+from nianbao.queries import common
+from tests.dashboard_db import JJF, PINGTAN, build_db
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 60
+
+
+@pytest.fixture(scope="module", autouse=True)
+def database() -> str:
+    url = build_db()
+    old = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    yield url
+    if old is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = old
+
+
+def run(script: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    for d in at.dataframe:
+        df = d.value
+        if column in df.columns:
+            return df
+    raise AssertionError(f"no table with column {column!r}")
+
+
+def report_id(body: str, year: int) -> int:
+    e = create_engine(build_db())
+    try:
+        reps = common.reports(e, common.Filters(bodies=(body,), year=year))
+    finally:
+        e.dispose()
+    assert len(reps) == 1
+    return int(reps["id"].iloc[0])
+
+
+def seed_body() -> str:
+    e = create_engine(build_db())
+    try:
+        keys = common.bodies(e, common.Filters())["issuer_key"]
+    finally:
+        e.dispose()
+    return next(k for k in keys if "朝阳区" in k)
+
+
+def param(at: AppTest, name: str) -> str | None:
+    v = at.query_params.get(name)
+    if isinstance(v, list):
+        return v[0] if v else None
+    return v
+
+
+# ---------------------------------------------------------------- 总览
+
+
+def test_overview_headline_for_a_body_and_year_from_the_url() -> None:
+    at = run("dashboard.py", body=PINGTAN, year="2023")
+    # the filters were read from the URL
+    assert at.selectbox(key="url_body").value == PINGTAN
+    assert at.selectbox(key="url_year").value == 2023
+    shown = {m.label: m.value for m in at.metric}
+    # pingtan/2023-main-017.txt
+    assert shown["收到申请"] == "81"
+    assert shown["办结"] == "81"
+    assert shown["公开率"] == "51.9%"  # (22 + 20) / 81
+    assert shown["行政复议"] == "2"
+    assert shown["行政诉讼"] == "7"
+    # no 2022 main report: no change is claimed
+    assert next(m for m in at.metric if m.label == "收到申请").delta in (None, "")
+    assert "1 份报告" in [c.value for c in at.caption]
+
+
+def test_overview_change_from_previous_year() -> None:
+    at = run("dashboard.py", body=PINGTAN, year="2024")
+    m = next(m for m in at.metric if m.label == "收到申请")
+    assert m.value == "218"
+    assert m.delta == "+137"
+
+
+def test_overview_problems_panel() -> None:
+    at = run("dashboard.py")
+    by_rule = frame_with(at, "规则")
+    assert "B1" in set(by_rule["规则"])
+    failed = frame_with(at, "说明")
+    assert ((failed["主体"] == JJF) & (failed["年份"] == 2023) & (failed["规则"] == "B1")).any()
+    gaps = frame_with(at, "缺失年份")
+    assert ((gaps["主体"] == PINGTAN) & (gaps["缺失年份"] == 2022)).any()
+
+
+def test_overview_writes_filters_into_the_url() -> None:
+    at = run("dashboard.py", body=PINGTAN)
+    at.selectbox(key="url_year").set_value(2023).run()
+    assert param(at, "year") == "2023"
+    assert param(at, "body") == PINGTAN
+    assert next(m for m in at.metric if m.label == "收到申请").value == "81"
+
+
+# ---------------------------------------------------------------- 趋势
+
+
+def test_trends_series_for_a_body() -> None:
+    at = run("pages/trends.py", bodies=PINGTAN, metric="requests_received")
+    assert at.multiselect(key="url_bodies").value == [PINGTAN]
+    assert at.selectbox(key="url_metric").value == "requests_received"
+    table = frame_with(at, "报告数")
+    values = dict(zip(table["年份"], table.iloc[:, 2], strict=True))
+    assert values[2023] == 81
+    assert values[2024] == 218
+
+
+def test_trends_change_metric_round_trips_through_the_url() -> None:
+    at = run("pages/trends.py", bodies=PINGTAN)
+    at.selectbox(key="url_metric").set_value("reviews").run()
+    assert param(at, "metric") == "reviews"
+    table = frame_with(at, "报告数")
+    assert dict(zip(table["年份"], table.iloc[:, 2], strict=True))[2023] == 2
+
+
+def test_trends_blank_cell_is_shown_missing_with_a_count() -> None:
+    body = seed_body()
+    at = run("pages/trends.py", bodies=body, metric="partially_disclosed")
+    assert any("1 份报告" in w.value and "空白" in w.value for w in at.warning)
+    table = frame_with(at, "缺失数")
+    row = table[table["年份"] == 2016].iloc[0]
+    assert math.isnan(row.iloc[2])  # the value: blank, not 0
+    assert row["缺失数"] == 1
+
+
+def test_trends_disputes_view() -> None:
+    at = run("pages/trends.py", bodies=PINGTAN, view="disputes")
+    table = frame_with(at, "纠错率")
+    row = table[(table["年份"] == 2023) & (table["类型"] == "行政复议")].iloc[0]
+    assert (row["总数"], row["纠错"], row["纠错率"]) == (2, 1, 0.5)
+
+
+# ---------------------------------------------------------------- 对比
+
+
+def test_compare_ranking_with_rates_and_counts() -> None:
+    at = run("pages/compare.py", year="2023", bodies=f"{PINGTAN},{JJF}")
+    assert at.selectbox(key="url_year").value == 2023
+    assert at.multiselect(key="url_bodies").value == [PINGTAN, JJF]
+    table = frame_with(at, "排名").set_index("主体")
+    assert table.loc[PINGTAN, "收到申请数 / 本年新收申请数"] == 81
+    assert table.loc[PINGTAN, "公开率"] == pytest.approx(4200 / 81)
+    assert table.loc[PINGTAN, "报告数"] == 1
+    assert table.loc[PINGTAN, "排名"] == 1
+    # 经济发展局 2023: 办理结果 总计 0, so no 公开率 (not 0%)
+    assert table.loc[JJF, "收到申请数 / 本年新收申请数"] == 3
+    assert math.isnan(table.loc[JJF, "公开率"])
+
+
+def test_compare_two_reports_side_by_side() -> None:
+    a = report_id(PINGTAN, 2023)
+    b = report_id(PINGTAN, 2024)
+    at = run("pages/compare.py", year="2023", bodies=PINGTAN, a=str(a), b=str(b))
+    assert at.selectbox(key="url_a").value == a
+    assert at.selectbox(key="url_b").value == b
+    pair = frame_with(at, "差值（B−A）")
+    row = pair[pair["项目"] == "一、本年新收政府信息公开申请数量（总计）"].iloc[0]
+    assert (row["报告 A"], row["报告 B"], row["差值（B−A）"]) == (81, 218, 137)
+
+
+# ---------------------------------------------------------------- safe text
+
+
+def _literal_app() -> None:
+    from nianbao import ui
+
+    ui.show_text("<script>alert(1)</script> 见[链接](http://evil.example)")
+    ui.report_link(7, "<script>x</script>[点我](http://evil.example)")
+
+
+def test_report_text_is_shown_literally() -> None:
+    at = AppTest.from_function(_literal_app, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert at.text[0].value == "<script>alert(1)</script> 见[链接](http://evil.example)"
+    link = at.markdown[0].value
+    # every markdown/HTML character of the label is escaped; only our own link is live
+    assert "\\<script\\>" in link and "\\[点我\\]\\(http\\:" in link
+    assert link.endswith("(/report?id=7)")
+    label = link[link.index("[") + 1 : link.rindex("](")]
+    assert label.replace("\\", "") == "<script>x</script>[点我](http://evil.example)"
