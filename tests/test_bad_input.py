@@ -183,3 +183,14 @@ def test_password_protected_docx():
         "2019年报.docx: a password-protected Office file "
         "(open it in Word/WPS, remove the password and save it as .docx)"
     )
+
+
+def test_frameset_page_has_no_text_of_its_own():
+    page = (
+        "<html><head><title>2019年政府信息公开工作年度报告</title></head>"
+        "<frameset rows='80,*'><frame src='top.html'><frame src='nb2019.html'></frameset></html>"
+    )
+    assert message(page.encode(), name="index.html") == (
+        "index.html: no text in the HTML page "
+        "(save the complete page, not only its frame or a script-rendered shell)"
+    )

@@ -81,7 +81,7 @@ def read(data: bytes, source: str) -> Read:
     if root is None:
         raise _no_text(source)
     meta = _head_meta(root)
-    for el in list(root.iter(*_DROP_TAGS)):
+    for el in list(root.iter("head", *_DROP_TAGS)):
         _drop(el)
     body = root.find("body")
     if body is None:
