@@ -57,6 +57,14 @@ def test_shanghai_2019_worked_example_of_format_md() -> None:
     (withheld,) = res["不予公开"]
     assert withheld.status == "uncertain" and "passes if blanks are zero" in withheld.detail
     assert [r.status for r in res["收到申请"]] == ["pass"]  # 共受理…859件
+    # The text's outcome groups add up to 716 of 805 closed applications.
+    # (FORMAT.md §4.1 says "omits 81"; 805 − 716 is 89.)
+    (groups,) = res["办理结果合计"]
+    assert groups.status == "fail"
+    assert groups.detail == (
+        "text's outcome groups 予以公开及部分公开 258 + 不予公开 35 + 无法提供 265 + "
+        "不予处理 158 + 其他处理 0 = 716; table requests.closed 805 (the text leaves out 89)"
+    )
     assert [r.status for r in res["行政复议"]] == ["pass"]  # 行政复议7件
 
 
@@ -67,6 +75,7 @@ def test_a_report_whose_narrative_agrees_comes_out_clean() -> None:
     assert {r.status for r in res} == {"pass"}
     subjects = {r.subject for r in res}
     assert {"予以公开及部分公开", "不予公开", "无法提供", "行政复议", "行政诉讼"} <= subjects
+    assert "办理结果合计" in subjects  # 42 + 5 + 31 + 1 + 2 = 81 = （七）总计
 
 
 def test_jjf_2024_states_3_applications_like_its_table() -> None:

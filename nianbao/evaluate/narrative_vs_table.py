@@ -278,7 +278,8 @@ def check_narrative(report: ParsedReport) -> tuple[CheckResult, ...]:
         return ()
     seen: set[tuple[str, float]] = set()
     out: list[CheckResult] = []
-    for st in statements(_narrative_text(report), report.year):
+    stated = statements(_narrative_text(report), report.year)
+    for st in stated:
         cat = CATEGORIES[st.category]
         metrics = _metrics(report, cat)
         if not metrics or (st.category, st.value) in seen:
@@ -296,7 +297,51 @@ def check_narrative(report: ParsedReport) -> tuple[CheckResult, ...]:
         out.append(result("T1", status, detail, cat.name))
         if st.percent is not None:
             out.append(_percent(st, cat, table, facts, quote))
+    if report.format in ("gov2019", "gov2021"):
+        out.extend(_outcome_sum(stated, facts))
     return tuple(out)
+
+
+# The outcome groups of Table B (三、本年度办理结果), as the narrative names them.
+_GROUPS = (
+    ("disclosed_or_partial", ("disclosed", "partially")),
+    ("withheld", ()),
+    ("unavailable", ()),
+    ("not_processed", ()),
+    ("other_handling", ()),
+)
+
+
+def _outcome_sum(stated: list[Statement], facts: dict) -> tuple[CheckResult, ...]:  # type: ignore[type-arg]
+    """When the text walks through every outcome group, their sum against （七）总计.
+
+    FORMAT.md §4.1: Shanghai 2019 lists 258 + 35 + 265 + 158 + 0 = 716 of 805
+    closed applications; the text leaves 89 out.
+    """
+    first: dict[str, Statement] = {}
+    for st in stated:
+        first.setdefault(st.category, st)
+    parts: list[Statement] = []
+    for key, split in _GROUPS:
+        if key in first:
+            parts.append(first[key])
+        elif split and all(k in first for k in split):
+            parts.extend(first[k] for k in split)
+        elif key == "other_handling":
+            continue  # often left out when it is 0
+        else:
+            return ()
+    closed = amount(facts, "requests.closed")
+    if closed is None:
+        return ()
+    total = sum(p.value for p in parts)
+    listed = " + ".join(f"{CATEGORIES[p.category].name} {fmt_num(p.value)}" for p in parts)
+    status, how = compare(total, closed)
+    detail = f"text's outcome groups {listed} = {fmt_num(total)}; {how}"
+    if status == "fail" and closed.exact:
+        gap = closed.low - total
+        detail += f" (the text {'leaves out' if gap > 0 else 'adds'} {fmt_num(abs(gap))})"
+    return (result("T1", status, detail, "办理结果合计"),)
 
 
 def _quote(sentence: str) -> str:
