@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import product
+from typing import TypeVar
 
 from loaders.catalog import APPLICANT_COLUMNS, applicants, metrics
 from loaders.model import CELL_SEP, Fact
@@ -443,6 +444,9 @@ def _collapse_merged(toks: list[_Tok], k: int) -> list[list[_Tok]]:
 # Solving one row
 
 
+_V = TypeVar("_V")
+
+
 @dataclass
 class _Cell:
     value: float | None
@@ -459,6 +463,10 @@ class _Row:
     candidates: list[tuple[str, ...]] = field(default_factory=list)
     cells: list[_Cell] | None = None  # set once decided
     how: str = ""
+    drop: int | None = None  # a column the template does not have (法人小计)
+
+    def template_values(self, values: Sequence[_V]) -> list[_V]:
+        return [v for j, v in enumerate(values) if j != self.drop]
 
 
 def _valid_direct(toks: Sequence[_Tok], columns: Sequence[ColumnSpec]) -> bool:
@@ -646,12 +654,14 @@ def _resolve_b_by_columns(rows: dict[str, _Row], version: str) -> None:
     ]
 
     def known(code: str, assign: dict[str, tuple[str, ...]]) -> list[int | None] | None:
-        if code in assign:
-            return [None if p == NULL_MARK else int(p) for p in assign[code]]
         r = rows.get(code)
-        if r is None or r.cells is None:
+        if r is None:
             return None
-        return [None if c.value is None else int(c.value) for c in r.cells]
+        if code in assign:
+            return r.template_values([None if p == NULL_MARK else int(p) for p in assign[code]])
+        if r.cells is None:
+            return None
+        return r.template_values([None if c.value is None else int(c.value) for c in r.cells])
 
     def score(assign: dict[str, tuple[str, ...]]) -> int:
         s = 0
@@ -716,8 +726,19 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
         warnings.append("Table B (收到和处理政府信息公开申请情况): no row labels found")
         return [], end
     rows: dict[str, _Row] = {}
-    units = [(None, None)] * 7
     found = [(s, h) for s, h in zip(specs, hits, strict=True) if h]
+    # A 法人小计 column added by the reporter (FORMAT.md §6.9): read it so the
+    # other cells line up, then leave it out.
+    columns, rules, drop = _B_COLUMNS, _B4, None
+    header = key[anchor : found[0][1].ks]
+    if "小计" in header:
+        drop = 1 if header[: header.find("小计")].endswith("法人或其他组织") else 6
+        columns = [ColumnSpec(max_digits=6)] * 8
+        rules = [((1, 2, 3, 4, 5), 6), ((0, 6), 7)] if drop == 6 else [((0, 2, 3, 4, 5, 6), 7)]
+        warnings.append(
+            "Table B: a 小计 column the template does not have; its values are not stored"
+        )
+    units = [(None, None)] * len(columns)
     for idx, (spec, hit) in enumerate(found):
         name = f"Table B {metrics()[spec.metric].label}"
         if not hit.exact:
@@ -729,8 +750,8 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
         if idx + 1 < len(found) and re.search(r"\d", vals.rest):
             extra = " ".join(vals.rest.split())[:60]
             warnings.append(f"{name}: extra text with numbers after the row ignored: '{extra}'")
-        row = _Row(name, _B_COLUMNS, _to_run(vals))
-        _solve_row(row, vals, _B4, units, digit_fallback=True)
+        row = _Row(name, columns, _to_run(vals), drop=drop)
+        _solve_row(row, vals, rules, units, digit_fallback=True)
         rows[spec.metric] = row
     for spec, maybe in zip(specs, hits, strict=True):
         if maybe is None:
@@ -752,7 +773,7 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
                 "no split makes 总计 the sum of the applicant columns"
             )
         assert row.cells is not None
-        for applicant, cell in zip(APPLICANT_COLUMNS, row.cells, strict=True):
+        for applicant, cell in zip(APPLICANT_COLUMNS, row.template_values(row.cells), strict=True):
             facts.append(
                 Fact(
                     metric=code,

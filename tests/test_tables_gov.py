@@ -7,6 +7,7 @@ the test (the body after the "正文" line for the Pingtan text files; the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
@@ -400,3 +401,26 @@ def test_table_c_extra_header_text_is_skipped() -> None:
     index = {(f.metric, f.applicant): f for f in facts}
     assert c_row(index) == [0] * 15
     assert warnings == ("Table C: text '（单位：件）' after the header skipped",)
+
+
+def test_added_subtotal_column_is_read_and_left_out() -> None:
+    # 2021-jsp-124 with a 法人小计 column after 其他 (added by some tools, FORMAT.md §6.9):
+    # every Table B row gets the sum of its five 法人 cells before 总计
+    text = body("2021-jsp-124.txt").replace("法律服务机构 其 他", "法律服务机构 其 他 小计")
+    start, end = text.index("申请人情况"), text.index("四、政府信息公开行政复议")
+
+    def with_subtotal(m: re.Match[str]) -> str:
+        v = m.group(1).split()
+        return " " + " ".join([*v[:6], str(sum(map(int, v[1:6]))), v[6]]) + " "
+
+    table_b = re.sub(r" ((?:\d+ ){6}\d+) ", with_subtotal, text[start:end])
+    assert "一、本年新收政府信息公开申请数量 5 0 0 0 0 3 3 8 " in table_b
+    fused = table_b.replace("数量 5 0 0 0 0 3 3 8 ", "数量50000338")  # and one fused row
+    facts, warnings = parse_gov_tables(text[:start] + fused + text[end:], "gov2021")
+    index = {(f.metric, f.applicant): f for f in facts}
+    assert row(index, "requests.received") == [5, 0, 0, 0, 0, 3, 8]
+    assert row(index, "requests.unavailable.not_held") == [3, 0, 0, 0, 0, 2, 5]
+    assert row(index, "requests.closed") == [5, 0, 0, 0, 0, 3, 8]
+    assert warnings == (
+        "Table B: a 小计 column the template does not have; its values are not stored",
+    )
