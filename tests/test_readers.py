@@ -507,3 +507,16 @@ def test_report_table_beside_the_narrative_block_is_kept():
 
 
 BODY_MARK_LINE = "==================== 正文 ====================\n"
+
+
+def test_html_table_caption_is_a_paragraph_before_the_grid():
+    page = (
+        "<p>三、收到和处理政府信息公开申请情况</p><table><caption>表3 依申请公开情况</caption>"
+        "<tr><th>申请人情况</th><th>自然人</th></tr><tr><td>一、本年新收</td><td>821</td></tr>"
+        "</table>"
+    ).encode()
+    assert load(page).blocks == (
+        Paragraph("三、收到和处理政府信息公开申请情况"),
+        Paragraph("表3 依申请公开情况"),
+        Table(rows=(("申请人情况", "自然人"), ("一、本年新收", "821"))),
+    )

@@ -230,6 +230,9 @@ class _Walker:
             return
         if tag == "table" and not _is_layout_table(el):
             self._flush()
+            for caption in el.findall("caption"):  # a title above the grid
+                self.buf.append(_text_of(caption))
+                self._flush()
             table = _table(el)
             if table is not None:
                 self.out.append(table)
