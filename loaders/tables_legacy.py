@@ -390,6 +390,7 @@ def _decide(rows: list[_Row], narrative_text: str) -> list[str]:
             if not changed:
                 return
 
+    ways = {id(r): len(r.candidates) for r in rows}
     consistent()
     for r in rows:
         keyword = _NARRATIVE_KEYWORDS.get(r.metric)
@@ -403,7 +404,8 @@ def _decide(rows: list[_Row], narrative_text: str) -> list[str]:
                     f"{_fmt(told[0][0])} | {_fmt(told[0][1])} because the narrative gives "
                     f"{_fmt(told[0][0])}条/件"
                 )
-    consistent()
+                ways[id(r)] = 1
+                consistent()
     for r in rows:
         if len(r.candidates) > 1:
             keep = [c for c in r.candidates if c[0] is None or c[1] is None or c[0] <= c[1]]
@@ -414,7 +416,15 @@ def _decide(rows: list[_Row], narrative_text: str) -> list[str]:
                         f"统计表 {r.written}: fused value '{r.fused}' read as "
                         f"{_fmt(keep[0][0])} | {_fmt(keep[0][1])} (annual ≤ 历年累计)"
                     )
-    consistent()
+                    ways[id(r)] = 1
+                consistent()
+    for r in rows:
+        if ways[id(r)] > 1 and len(r.candidates) == 1:
+            a, c = r.candidates[0]
+            notes.append(
+                f"统计表 {r.written}: fused value '{r.fused}' read as {_fmt(a)} | {_fmt(c)}, "
+                "the only split that fits its 其中 rows / total"
+            )
     return notes
 
 
