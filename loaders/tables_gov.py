@@ -699,11 +699,11 @@ def _resolve_b_by_columns(rows: dict[str, _Row], version: str) -> None:
 
 def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list[Fact], int]:
     key = tx.key
-    anchor = -1
-    for a in ("本列数据的勾稽关系", "申请人情况"):
-        anchor = key.find(a, start)
-        if anchor >= 0:
-            break
+    # The 勾稽 note is specific enough to be looked for anywhere (Table B may
+    # come before Table A); the weaker anchors only after Table A.
+    anchor = key.find("本列数据的勾稽关系")
+    if anchor < 0:
+        anchor = key.find("申请人情况", start)
     if anchor < 0:
         anchor = key.find(_key("一、本年新收政府信息公开申请数量"), start)
     if anchor < 0:

@@ -424,3 +424,18 @@ def test_added_subtotal_column_is_read_and_left_out() -> None:
     assert warnings == (
         "Table B: a 小计 column the template does not have; its values are not stored",
     )
+
+
+def test_tables_in_another_order() -> None:
+    # 2021-jsp-124 with Table A moved after Table C
+    text = body("2021-jsp-124.txt")
+    a_start, b_start = text.index("第二十条第（一）项"), text.index("三、收到和处理")
+    c_end = text.index("五、存在的主要问题")
+    moved = text[:a_start] + text[b_start:c_end] + " " + text[a_start:b_start] + text[c_end:]
+    facts, warnings = parse_gov_tables(moved, "gov2021")
+    index = {(f.metric, f.applicant): f for f in facts}
+    assert row(index, "requests.received") == [5, 0, 0, 0, 0, 3, 8]
+    assert c_row(index) == [0] * 15
+    assert index[("proactive.normative_docs.in_force", None)].value == 11
+    assert index[("proactive.licensing.decisions", None)].value == 1
+    assert warnings == ()
