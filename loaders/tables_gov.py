@@ -399,7 +399,17 @@ def _to_run(vals: _Values) -> _Run:
         if t.unit:
             units[len(run)] = t.unit
         prev = t
-    raw = " ".join(t.raw for t in vals.toks)
+    if vals.grid:
+        cells: list[str] = []
+        current: list[str] = []
+        for t in vals.toks:
+            current.append(t.raw)
+            if t.cell_end:
+                cells.append(" ".join(current))
+                current = []
+        raw = CELL_SEP.join(cells)
+    else:
+        raw = " ".join(t.raw for t in vals.toks)
     return _Run(run, frozenset(hard), frozenset(soft), units, raw)
 
 
@@ -713,9 +723,13 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
     if end < 0:
         end = min(len(key), anchor + 8000)
     region_key = key[anchor:end]
-    version = (
-        "gov2021" if ("逾期不补正" in region_key or "未按收费通知" in region_key) else "gov2019"
-    )
+    # Which （六）其他处理 layout: by the table itself, else by the report's format.
+    if "逾期不补正" in region_key or "未按收费通知" in region_key:
+        version = "gov2021"
+    elif "六其他处理" in region_key:
+        version = "gov2019"
+    else:
+        version = fmt if fmt in ("gov2019", "gov2021") else "gov2021"
     if fmt in ("gov2019", "gov2021") and version != fmt:
         warnings.append(
             f"Table B: （六）其他处理 is laid out as in the {version[3:]} format in a {fmt} report"
