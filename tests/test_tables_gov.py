@@ -439,3 +439,32 @@ def test_tables_in_another_order() -> None:
     assert index[("proactive.normative_docs.in_force", None)].value == 11
     assert index[("proactive.licensing.decisions", None)].value == 1
     assert warnings == ()
+
+
+# --- through the project's readers (Document.linear()) --------------------------------
+
+
+def test_shanghai_through_the_html_reader() -> None:
+    from loaders.readers import load
+
+    doc = load(REPORTS / "other" / "2019-002.html")
+    facts, warnings = parse_gov_tables(doc.linear(), "gov2019")
+    index = {(f.metric, f.applicant): f for f in facts}
+    assert warnings == ()
+    assert row(index, "requests.received") == [821, 35, None, None, 2, 1, 859]
+    assert row(index, "requests.closed") == [767, 35, None, None, 2, 1, 805]
+    assert index[("proactive.procurement.amount", None)].value == 25.1
+    assert c_row(index)[:5] == [5, None, None, 2, 7]
+
+
+def test_huaian_through_the_pdf_reader() -> None:
+    from loaders.readers import load
+
+    doc = load(REPORTS / "other" / "2024-huaian-szfgs2024.pdf")
+    facts, warnings = parse_gov_tables(doc.linear(), "gov2021")
+    index = {(f.metric, f.applicant): f for f in facts}
+    assert warnings == ()
+    assert row(index, "requests.received") == [3001, 53, 0, 0, 61, 4, 3119]
+    assert row(index, "requests.unavailable.needs_creation") == [11, 0, 0, 0, 0, 0, 11]
+    assert c_row(index) == [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
+    assert index[("proactive.fees.amount", None)].value == 96171.6
