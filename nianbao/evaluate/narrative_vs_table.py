@@ -114,8 +114,14 @@ _Guard = Callable[[re.Match[str]], bool]
 
 
 def _mid_is_request(m: re.Match[str]) -> bool:
+    # 「共受理申请121510件」 at an approval window is not a disclosure request:
+    # the words between must say 公开 (信息公开申请, 依申请公开, 公开申请).
     mid = m.group("mid")
-    return "申请" in mid and not re.search(r"复议|诉讼|补正|结转|举报|投诉|咨询|撤回", mid)
+    return (
+        "申请" in mid
+        and "公开" in mid
+        and not re.search(r"复议|诉讼|补正|结转|举报|投诉|咨询|撤回", mid)
+    )
 
 
 def _always(_: re.Match[str]) -> bool:
@@ -206,11 +212,17 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[。；;！？!?])|\n", text) if s.strip()]
 
 
+_SPAN = re.compile(r"近[0-9一二三四五六七八九十]+年|历年|累计|以来|至今")
+
+
 def _other_year(sentence: str, start: int, year: int | None) -> bool:
-    """True when the figure at ``start`` is about another year (较2022年…)."""
+    """True when the figure at ``start`` is about another year (较2022年…) or
+    several years (近3年共受理…, 历年累计…)."""
+    before = sentence[max(0, start - 25) : start]
+    if _SPAN.search(before):
+        return True
     if year is None:
         return False
-    before = sentence[max(0, start - 25) : start]
     years = [int(y) for y in _YEAR.findall(before)]
     return bool(years) and years[-1] != year
 
