@@ -42,6 +42,8 @@ def check_jumps(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, ...
     catalog = metrics()
     jumps: list[str] = []
     for m in common:
+        if m.endswith(".items_change"):
+            continue  # 本年增/减 is a signed change, not a volume
         x, y = a[m], b[m]
         if max(x, y) < MIN_VOLUME or x < 0 or y < 0:
             continue
