@@ -552,9 +552,7 @@ def _solve_row(
             # The report's own table does not add up; the checks will say so.
             row.cells = _cells_from_split(tuple(digits), row.run, units)
             row.how = "single digits (no split satisfies the table's sums)"
-            return
-    if not row.candidates:
-        row.candidates = []  # nothing fits: left blank with a warning by the caller
+    # Otherwise the candidates (none, or several) go to the next steps.
 
 
 def _finish_row(
