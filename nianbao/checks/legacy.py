@@ -114,7 +114,7 @@ def _fmt(v: float | None) -> str:
 
 
 def _values(facts: Sequence[Fact]) -> dict[str, float | None]:
-    """Table facts by metric; the first one wins (the parser emits each once)."""
+    """Table facts by metric, in table order; the first one wins (the parser emits each once)."""
     out: dict[str, float | None] = {}
     for f in facts:
         if f.source == "table" and f.applicant is None and f.metric not in out:
@@ -125,7 +125,8 @@ def _values(facts: Sequence[Fact]) -> dict[str, float | None]:
 def _sum_rule(rule: str, total: str, parts: tuple[str, ...], v: dict[str, float | None]):
     if total not in v:
         return None
-    present = [p for p in parts if p in v]
+    order = list(v)
+    present = sorted((p for p in parts if p in v), key=order.index)  # as the table prints them
     if not present:
         return None
     t = v[total]
