@@ -158,4 +158,4 @@ if not frame.empty:
         report_ids,
         format_func=lambda i: f"{names[i]['发布机关']} · {names[i]['年度']}年（编号 {i}）",
     )
-    st.markdown(f"[打开报告详情 →](report?id={int(chosen)})")
+    ui.report_link(int(chosen), "打开报告详情")

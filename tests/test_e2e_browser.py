@@ -1,0 +1,243 @@
+"""End-to-end: the running dashboard in a real headless Chromium.
+
+`streamlit run dashboard.py` is started on a free port with DATABASE_URL set
+to the test database built from real reports (tests/dashboard_db.py) plus
+one report whose text holds `<script>` and a markdown link; Debian's chromium
+is driven with Playwright (which must not download a browser of its own).
+Skipped only when /usr/bin/chromium is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 60_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+]
+
+HOSTILE = (
+    "一、总体情况\n本机关网站 <script>window.__pwned = 1</script> 已更新。"
+    "详见[点此下载](http://example.com/evil) 与 **加粗** 文字。"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"streamlit did not answer on {url} within {timeout:.0f} s")
+
+
+def _add_hostile_report(url: str) -> int:
+    """One test-only report whose text must show literally in the browser."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from nianbao.models import Report, Section
+
+    engine = create_engine(url)
+    with Session(engine) as s:
+        r = Report(
+            content_hash="e2e-hostile",
+            issuer="端到端测试局",
+            issuer_key="端到端测试局",
+            scope="department",
+            year=2023,
+            format="narrative",
+            title="端到端测试报告",
+            source="tests/e2e-hostile.txt",
+            media_type="text",
+            parser_version="test",
+            full_text=HOSTILE,
+            sections=[Section(number="一", title="总体情况", text=HOSTILE, order=1)],
+        )
+        s.add(r)
+        s.commit()
+        report_id = r.id
+    engine.dispose()
+    return report_id
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[dict[str, Any]]:
+    from dashboard_db import build_db
+
+    # A copy, so the extra report does not leak into other tests' database.
+    source = build_db().removeprefix("sqlite:///")
+    folder = Path(tempfile.mkdtemp(prefix="nianbao-e2e-"))
+    shutil.copy(source, folder / "e2e.db")
+    url = f"sqlite:///{folder / 'e2e.db'}"
+    hostile_id = _add_hostile_report(url)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, proc)
+        yield {"base": base, "hostile_id": hostile_id, "url": url}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def _main(page: Any) -> Any:
+    return page.locator('[data-testid="stMain"]')
+
+
+def test_overview_and_navigation_render_in_chinese(app: dict[str, Any], page: Any) -> None:
+    page.goto(app["base"] + "/")
+    page.get_by_role("heading", name="总览").first.wait_for()
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for title in ("报告详情", "数据", "指标说明", "导入"):
+        nav.get_by_text(title, exact=True).first.wait_for()
+    page.goto(app["base"] + "/metrics")
+    _main(page).get_by_text("跨时期系列").first.wait_for()
+    # Grid cells are drawn on a canvas; their text is in a hidden accessibility table.
+    _main(page).get_by_text("requests_received").first.wait_for(state="attached")
+
+
+def test_filter_changes_url_and_drill_down_opens_the_report(app: dict[str, Any], page: Any) -> None:
+    from sqlalchemy import create_engine
+
+    from nianbao.queries import facts as fq
+    from nianbao.queries import reports as rq
+
+    engine = create_engine(app["url"])
+    year = fq.FactFilter(year_from=2016, year_to=2016)
+    _, expected_all = fq.facts_table(engine, year)
+    shown, expected_non_null = fq.facts_table(engine, fq.FactFilter(2016, 2016, only_non_null=True))
+    first_id = int(shown["报告ID"].iloc[0])  # the report the drill-down list offers first
+    meta = rq.report_meta(engine, first_id)
+    engine.dispose()
+    assert meta is not None
+
+    page.goto(app["base"] + "/data?years=2016-2016")
+    main = _main(page)
+    main.get_by_text(f"共 {expected_all} 行").first.wait_for()
+    # Change a filter: only cells with a value. The URL follows and so do the figures.
+    page.locator('[data-testid="stSidebar"]').get_by_text("只看有数值的").click()
+    page.wait_for_url(re.compile(r"nonnull=1"))
+    main.get_by_text(f"共 {expected_non_null} 行").first.wait_for()
+    assert "years=2016-2016" in page.url
+    # Follow the drill-down link to 报告详情.
+    main.get_by_role("link", name=re.compile("打开报告详情")).click()
+    page.wait_for_url(re.compile(rf"/report\?id={first_id}$"))
+    page.get_by_text("统计表（按官方模板排列）").first.wait_for()
+    main.get_by_role("heading", name=meta.title or "").first.wait_for()
+
+
+def test_shared_url_reopens_the_same_view(app: dict[str, Any], page: Any) -> None:
+    from playwright.sync_api import expect
+
+    shared = app["base"] + f"/report?id={app['hostile_id']}&q=script"
+    page.goto(shared)
+    main = _main(page)
+    main.get_by_text("端到端测试报告").first.wait_for()
+    # The search from the URL is in the box and its matches are highlighted.
+    box = main.get_by_label("在正文中搜索")
+    expect(box).to_have_value("script", timeout=TIMEOUT_MS)
+    page.wait_for_selector("mark")
+    assert page.locator("mark").count() == 2
+    # The report's <script> and markdown link are shown as text, never run or linked.
+    main.get_by_text("<script>window.__pwned = 1</script>", exact=False).first.wait_for()
+    main.get_by_text("[点此下载](http://example.com/evil)", exact=False).first.wait_for()
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator('a[href="http://example.com/evil"]').count() == 0
+    # A second browser tab with the same link shows the same report and search.
+    other = page.context.new_page()
+    other.goto(page.url)
+    _main(other).get_by_text("端到端测试报告").first.wait_for()
+    other.wait_for_selector("mark")
+    expect(_main(other).get_by_label("在正文中搜索")).to_have_value("script", timeout=TIMEOUT_MS)
+    assert other.url == page.url
