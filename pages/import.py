@@ -39,6 +39,10 @@ class Parsed:
     error: str | None = None
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _refusal(name: str, size: int) -> str | None:
     ext = PurePath(name).suffix.lower().lstrip(".")
     if ext not in ACCEPTED:
@@ -66,13 +70,15 @@ def _parse(name: str, data: bytes) -> Parsed:
     try:
         report = parse_file(data, name=name)
     except LoaderError as exc:
-        return Parsed(name, digest, len(data), error=str(exc))
+        return Parsed(name, digest, len(data), error=_one_line(str(exc)))
     except Exception as exc:  # a parser bug must not become a traceback on the page
         return Parsed(
             name,
             digest,
             len(data),
-            error=f"{name}：无法解析（{type(exc).__name__}: {exc}）（请把这个文件报告给维护者）",
+            error=_one_line(
+                f"{name}：无法解析（{type(exc).__name__}: {exc}）（请把这个文件报告给维护者）"
+            ),
         )
     try:
         checks = tuple(run_checks(report))
@@ -118,33 +124,39 @@ def _summary(items: list[Parsed]) -> pd.DataFrame:
                 "范围": SCOPE_LABELS.get(r.scope, r.scope),
                 "年度": str(r.year) if r.year is not None else "未识别",
                 "地区": _region(r),
-                "数字": len(r.facts),
+                "数字": str(len(r.facts)),
                 "统计表": _tables_found(r),
-                "警告": len(r.warnings),
-                "检查未通过": sum(1 for c in item.checks if c.status == "fail"),
+                "警告": str(len(r.warnings)),
+                "检查未通过": str(sum(1 for c in item.checks if c.status == "fail")),
             }
         )
     columns = ["文件", "状态", "格式", "发布机关", "范围", "年度", "地区"]
     columns += ["数字", "统计表", "警告", "检查未通过"]
-    frame = pd.DataFrame(rows, columns=columns)
-    # Blank (not NaN / None) for the files that could not be read.
-    return frame.astype(object).where(frame.notna(), "")
+    # Every cell a string; blank (not NaN / None) for the files that could not be read.
+    return pd.DataFrame(rows, columns=columns).fillna("")
 
 
-def _save(item: Parsed, data: bytes) -> str:
-    """Save one report in its own transaction; returns a one-line result."""
+def _save(item: Parsed, data: bytes) -> tuple[str, int]:
+    """Save one report in its own transaction; returns a one-line result and the report id."""
     from sqlalchemy.orm import Session
 
-    from nianbao import store
+    from nianbao import db, store
 
     assert item.report is not None
     engine = ui.get_engine()
+    db.init_db(engine)  # a new database has no tables yet
     with Session(engine) as session, session.begin():
-        result = store.save_report(session, item.report, item.checks, data)
-    report_id = getattr(result, "id", result if isinstance(result, int) else None)
-    if report_id is None:
-        return f"{item.name}：已保存"
-    return f"{item.name}：已保存（编号 {report_id}）"
+        outcome = store.save_report(session, item.report, item.checks, data)
+    if outcome.status == "duplicate":
+        line = f"{item.name}：数据库中已有这份报告（编号 {outcome.report_id}），未重复保存"
+    elif outcome.status == "version":
+        line = (
+            f"{item.name}：已保存为第 {outcome.version} 版（编号 {outcome.report_id}），"
+            "取代同一机关同一年度的旧版本"
+        )
+    else:
+        line = f"{item.name}：已保存（编号 {outcome.report_id}）"
+    return line, outcome.report_id
 
 
 st.markdown(
@@ -215,13 +227,19 @@ if not savable:
     st.stop()
 
 if st.button(f"保存 {len(savable)} 份报告", type="primary", key="save"):
-    results: list[tuple[bool, str]] = []
+    results: list[tuple[str, int | None]] = []
     for item in savable:
         key = f"{item.name}:{item.digest}"
         try:
-            results.append((True, _save(item, originals[key])))
+            results.append(_save(item, originals[key]))
         except Exception as exc:  # one line per file; the other files are still saved
-            results.append((False, f"{item.name}：保存失败（{type(exc).__name__}: {exc}）"))
+            reason = " ".join(str(exc).split())
+            results.append((f"{item.name}：保存失败（{type(exc).__name__}: {reason}）", None))
+    # Every cached figure may have changed: clear them all (ui.query's and the pages').
     st.cache_data.clear()
-    for ok, line in results:
-        (st.success if ok else st.error)(ui_text.escape_literal(line))
+    for line, report_id in results:
+        if report_id is None:
+            st.error(ui_text.escape_literal(line))
+        else:
+            st.success(ui_text.escape_literal(line))
+            ui.report_link(report_id, "打开报告详情")

@@ -317,3 +317,75 @@ def test_import_page_bad_files_get_one_line_each(db_url: str) -> None:
     summary = _frame_with(at, "文件", "状态")
     assert summary["状态"].tolist() == ["无法导入"] * 3
     assert not [b for b in at.button if b.label.startswith("保存")]
+
+
+def test_import_page_real_report_preview_then_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'import.sqlite'}"  # a new database: no tables yet
+    monkeypatch.setenv("DATABASE_URL", url)
+    data = (DATA / "other" / "2024-001.txt").read_bytes()
+    at = _run("import.py")
+    at.file_uploader[0].set_value(
+        [
+            ("2024-001.txt", data, "text/plain"),
+            ("scan.docx", b"not a zip", "application/octet-stream"),
+        ]
+    )
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    summary = _frame_with(at, "文件", "状态").set_index("文件")
+    huaian = summary.loc["2024-001.txt"]
+    assert huaian["状态"] == "可保存"
+    assert huaian["格式"].startswith("2021 年格式")
+    assert (huaian["发布机关"], huaian["年度"], huaian["地区"]) == (
+        "淮安市人民政府",
+        "2024",
+        "江苏省 淮安市",
+    )
+    assert huaian["统计表"] == "表一、表二、表三"
+    assert int(huaian["数字"]) > 150
+    assert summary.loc["scan.docx", "状态"] == "无法导入"
+    errors = _errors(at)
+    assert len(errors) == 1 and errors[0].startswith("scan.docx")
+    # Nothing is written before 保存.
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    assert not inspect(engine).has_table("report")
+
+    at.button(key="save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    saved = [html.unescape(s.value) for s in at.success]
+    assert len(saved) == 1 and saved[0].startswith("2024-001.txt：已保存（编号 ")
+    with Session(engine) as s:
+        report = s.scalars(select(Report)).one()
+        assert report.original == data
+        assert report.issuer == "淮安市人民政府"
+        report_id = report.id
+    engine.dispose()
+
+    # The saved report opens in 报告详情 with its Table B as printed.
+    page = _run("report.py", id=str(report_id))
+    b = _frame_with(page, "项目", "自然人", "总计")
+    assert (b.iloc[0]["自然人"], b.iloc[0]["总计"]) == ("3001", "3119")
+
+    # Saving the same file again stores nothing new.
+    at.button(key="save").click().run()
+    again = [html.unescape(s.value) for s in at.success]
+    assert again == [f"2024-001.txt：数据库中已有这份报告（编号 {report_id}），未重复保存"]
+
+
+def test_pages_run_under_the_router(db_url: str) -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    report_id = _ids(db_url)["淮安市人民政府"]
+    at.query_params["id"] = str(report_id)
+    at.switch_page("pages/report.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    b = _frame_with(at, "项目", "自然人", "总计")
+    assert b.iloc[0]["总计"] == "3119"
+    for page in ("pages/data.py", "pages/metrics.py", "pages/import.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
