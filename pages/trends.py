@@ -114,7 +114,7 @@ if view == "outcomes":
         )
         ui.chart(
             charts.composition_bars(comp),
-            _counts_table(comp.drop(columns=["measure", "order"]), "件数"),
+            _counts_table(comp.drop(columns=["order"]), "件数"),
             key="composition",
         )
 elif view == "applicants":
