@@ -103,6 +103,8 @@ def parse_term(text: str, *, source: str = "table") -> Term:
     applicant = m["app"]
     if applicant is None and metrics()[codes[0]].has_applicant:
         applicant = "total"  # a Table B row without a column means its 总计
+    if metrics()[codes[0]].table == "text":
+        source = "text"  # text.* codes are narrative figures
     return Term(metrics=codes, applicant=applicant, source=source)
 
 
@@ -110,10 +112,19 @@ def parse_expression(expr: str) -> tuple[Term, ...]:
     return tuple(parse_term(part) for part in expr.split("+"))
 
 
+# Series whose 2019+ figures come from the narrative -> the text.* code holding them.
+TEXT_CODES = {
+    "staff": "text.staff",
+    "funding": "text.funding",
+    "fees": "text.fees.processing",
+    "proactive_items": "text.proactive.items",
+}
+
+
 def _text_terms(key: str, legacy_expr: str) -> tuple[Term, ...]:
-    # Narrative figures: the narrative parser stores them under text.<series>
-    # (or under the legacy code they correspond to) with source 'text'.
-    codes = [f"text.{key}"]
+    # Narrative figures are stored under their text.* code (or under the legacy
+    # code they correspond to) with source 'text'.
+    codes = [TEXT_CODES.get(key, f"text.{key}")]
     for t in parse_expression(legacy_expr):
         codes.extend(t.metrics)
     return (Term(metrics=tuple(codes), applicant=None, source="text"),)

@@ -53,6 +53,9 @@ def test_series_expressions_expand_to_catalog_codes() -> None:
     # narrative-only series after 2019 read text facts
     staff = series_catalog()["staff"]
     assert staff.eras[1].terms[0].source == "text"
+    assert "text.staff" in staff.eras[1].terms[0].metrics
+    assert "text.proactive.items" in series_catalog()["proactive_items"].eras[1].terms[0].metrics
+    assert measure("text.staff").eras[0].terms[0].source == "text"
 
 
 def test_unknown_measure_is_refused() -> None:
