@@ -1,8 +1,9 @@
-# make run    set up .venv if needed, then the dashboard on the bundled reports
+# make run    set up .venv if needed, then the dashboard on the bundled reports (PORT=8501)
 # make test   set up .venv if needed, then the whole test suite
 # make bench  set up .venv if needed, then the parse/ingest benchmark
 
 PYTHON ?= python3
+PORT ?= 8501
 VENV := .venv
 # Reinstall when pyproject.toml changes (its dependencies or entry points).
 STAMP := $(VENV)/.installed-stamp
@@ -20,7 +21,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(STAMP)
 
 run: setup
-	$(VENV)/bin/nianbao serve
+	$(VENV)/bin/nianbao serve --port $(PORT)
 
 # Two workers; each starts its own throwaway PostgreSQL cluster.
 test: setup
