@@ -92,6 +92,7 @@ def test_overview_headline_for_a_body_and_year_from_the_url() -> None:
     assert shown["公开率"] == "51.9%"  # (22 + 20) / 81
     assert shown["行政复议"] == "2"
     assert shown["行政诉讼"] == "7"
+    assert shown["主动公开"] == "13,561"  # stated in the narrative (正文)
     # no 2022 main report: no change is claimed
     assert next(m for m in at.metric if m.label == "收到申请").delta in (None, "")
     assert "1 份报告" in [c.value for c in at.caption]

@@ -92,6 +92,8 @@ def test_headline_for_one_body_and_year(engine: Engine) -> None:
     assert head.loc["disclosure_rate", "value"] == pytest.approx(42 / 81)
     assert head.loc["reviews", "value"] == 2
     assert head.loc["lawsuits", "value"] == 7
+    # 主动公开 after 2019 comes from the narrative: 全区共主动公开政府信息13561条
+    assert head.loc["proactive_items", "value"] == 13561
     assert head.loc["requests_received", "n_reports"] == 1
     assert math.isnan(head.loc["requests_received", "prev_value"])
     assert math.isnan(head.loc["requests_received", "change"])
