@@ -136,6 +136,7 @@ def normalise(linear: str) -> str:
 class _Header:
     start: int
     columns: tuple[str, ...]  # the value columns as printed, e.g. ("2011年度", "历年累计")
+    has_code: bool = False  # a 代码 column (定西-style forms) precedes the values
 
     @property
     def annual_index(self) -> int:
@@ -176,7 +177,7 @@ def _headers(text: str, first_label_after: dict[int, int]) -> list[_Header]:
         stop = first_label_after.get(m.start(), m.end() + 80)
         head = re.sub(r"\s+", "", text[m.end() : min(stop, m.end() + 80)])
         cols = tuple(c.group(0) for c in _COLUMN_RE.finditer(head))
-        out.append(_Header(m.start(), cols))
+        out.append(_Header(m.start(), cols, "代码" in head))
     return out
 
 
@@ -196,13 +197,13 @@ def _find_rows(text: str) -> list[_Row]:
             end = note.end()
         # A table row goes on with a cell boundary, a unit or a number; a label
         # word inside a sentence (“主动公开信息数为62条”) does not.
-        after = text[end : end + 3].lstrip(" \t")
+        # Plain text may also put label, unit and value on lines of their own.
+        after = text[end : end + 12].lstrip()
         if not after or not (
-            after[0] == SEP or after[0].isdigit() or re.match(_UNIT_RE, after) or after[0] == "\n"
+            after[0] == SEP
+            or re.match(_UNIT_RE, after)
+            or (after[0].isdigit() and not re.match(r"\d+\s*[年月日]", after))
         ):
-            continue
-        if after[0] == "\n":
-            # a grid row needs its cells on the same line
             continue
         cell = re.split(r"[‖\n]", before)[-1]
         pm = _PREFIX_RE.search(cell)
@@ -270,6 +271,8 @@ def _read_values(row: _Row, seg: str) -> None:
         if i < len(cells) and re.fullmatch(_UNIT_RE, cells[i]):
             row.unit_written = cells[i]
             i += 1
+        if header and header.has_code and i < len(cells):
+            i += 1  # the row's indicator code (01, 02 …) is not a value
         vals = cells[i : i + ncols]
         row.cells = vals
         parsed: list[float | None] = []
@@ -294,6 +297,8 @@ def _read_values(row: _Row, seg: str) -> None:
             break
         toks.append(tm.group(1) + (tm.group(2) or ""))
         pos = tm.end()
+    if header and header.has_code and toks and re.fullmatch(r"\d{2}", toks[0]):
+        toks = toks[1:]  # the row's indicator code (01, 02 …) is not a value
     row.cells = toks
     if not toks:
         row.candidates = [(None, None)]

@@ -403,3 +403,10 @@ def test_parse_speed_over_all_legacy_files() -> None:
     rate = len(texts) / elapsed
     print(f"parsed {len(texts)} legacy reports in {elapsed:.3f}s: {rate:.0f} reports/s")
     assert rate > 20
+
+
+def test_seed_cells_on_plain_lines_read_the_same() -> None:
+    # Derived file: the seed with its “ |” cell marks removed, as a PDF text layer
+    # gives a table: label, unit and value each on a line, blank cells as empty lines.
+    facts, _ = parse(TEST_REPORTS / "legacy_seed_cells_on_lines_without_bars.txt")
+    assert values(facts) == SEED
