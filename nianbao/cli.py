@@ -199,6 +199,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         str(DASHBOARD),
         "--server.port",
         str(args.port),
+        # No usage statistics sent to Streamlit's servers from a reports database.
+        "--browser.gatherUsageStats",
+        "false",
     ]
     if not sys.stdout.isatty():
         command += ["--server.headless", "true"]
