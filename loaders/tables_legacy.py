@@ -195,15 +195,11 @@ def _find_rows(text: str) -> list[_Row]:
         note = _NOTE_RE.match(text, end)
         if note:
             end = note.end()
-        # A table row goes on with a cell boundary, a unit or a number; a label
-        # word inside a sentence (“主动公开信息数为62条”) does not.
-        # Plain text may also put label, unit and value on lines of their own.
+        # A table row goes on with a cell boundary or its unit (“条 425”, “条86”, and in
+        # PDF text the unit on the next line). A sentence puts the unit after the
+        # number (“申请总数2件”, “主动公开信息数为62条”): not a row.
         after = text[end : end + 12].lstrip()
-        if not after or not (
-            after[0] == SEP
-            or re.match(_UNIT_RE, after)
-            or (after[0].isdigit() and not re.match(r"\d+\s*[年月日]", after))
-        ):
+        if not after or not (after[0] == SEP or re.match(_UNIT_RE, after)):
             continue
         cell = re.split(r"[‖\n]", before)[-1]
         pm = _PREFIX_RE.search(cell)

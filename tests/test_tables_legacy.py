@@ -410,3 +410,12 @@ def test_seed_cells_on_plain_lines_read_the_same() -> None:
     # gives a table: label, unit and value each on a line, blank cells as empty lines.
     facts, _ = parse(TEST_REPORTS / "legacy_seed_cells_on_lines_without_bars.txt")
     assert values(facts) == SEED
+
+
+def test_label_words_in_sentences_are_not_rows() -> None:
+    # 2011-main-002's narrative says “…主动公开信息数为62条”; without the table that
+    # follows it, nothing is a row.
+    text = body(REPORTS / "pingtan" / "2011-main-002.txt")
+    narrative = text.split("附件1：")[0]
+    assert "主动公开信息数为62条" in narrative
+    assert parse_legacy_tables(narrative) == ((), ())
