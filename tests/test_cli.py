@@ -247,7 +247,9 @@ def test_ingest_republication_is_a_new_version(capsys, tmp_path: Path, sqlite_ur
     shutil.copyfile(PINGTAN_2019, first)
     corrected = tmp_path / "2019-corrected.txt"
     corrected.write_bytes(PINGTAN_2019.read_bytes() + "\n（更正）\n".encode())
-    assert run(capsys, "ingest", str(first), "--db", sqlite_url, "--no-progress")[0] == 0
+    code, _out, err = run(capsys, "ingest", str(first), "--db", sqlite_url)
+    assert code == 0
+    assert "1/1" in err  # the progress bar, on stderr
     code, out, _err = run(capsys, "ingest", str(corrected), "--db", sqlite_url, "--no-progress")
     assert code == 0
     assert out == "parsed 1, duplicates 0, new versions 1, failed 0\n"

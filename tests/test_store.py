@@ -317,7 +317,12 @@ BREAKERS = [
 def test_failure_rolls_back_that_report_and_the_batch_goes_on(engine, breaker) -> None:
     if breaker is _too_long_metric and engine.dialect.name == "sqlite":
         pytest.skip("SQLite does not enforce VARCHAR lengths")
-    batch = [CHAOYANG_2016, breaker(SUPING_2019), PINGTAN_2019]
+    # The failing report gets a region of its own (test-only), so we can see
+    # that the region rows it created were rolled back with it.
+    bad = dataclasses.replace(
+        breaker(SUPING_2019), region=Region(province="福建省", city="南平市", code="350700")
+    )
+    batch = [CHAOYANG_2016, bad, PINGTAN_2019]
     outcomes, failures = [], []
     for report in batch:
         try:
@@ -335,6 +340,9 @@ def test_failure_rolls_back_that_report_and_the_batch_goes_on(engine, breaker) -
         assert s.scalar(select(func.count()).select_from(m.Section)) == 3 + 1
         assert s.scalar(select(func.count()).select_from(m.CheckResult)) == 0
         assert "45.82万元" not in set(s.scalars(select(m.Fact.raw)))
+        assert sorted(s.scalars(select(m.Region.name))) == sorted(
+            ["吉林省", "长春市", "朝阳区", "福建省", "福州市", "平潭综合实验区"]
+        )
 
 
 def test_expand_paths_walks_folders_and_skips_what_is_not_a_report(tmp_path) -> None:
