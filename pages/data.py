@@ -71,24 +71,28 @@ with st.sidebar:
         list(options.scopes),
         default=[s for s in _param_list("scope") if s in options.scopes],
         format_func=lambda s: SCOPE_LABELS.get(s, s),
+        placeholder="全部",
     )
     regions = st.multiselect(
         "地区（含下级）",
         list(region_labels),
         default=[int(r) for r in _param_list("region") if r.isdigit() and int(r) in region_labels],
         format_func=lambda r: region_labels[r],
+        placeholder="全部地区",
     )
     bodies = st.multiselect(
         "发布机关",
         list(body_labels),
         default=[b for b in _param_list("body") if b in body_labels],
         format_func=lambda b: body_labels[b],
+        placeholder="全部机关",
     )
     chosen_metrics = st.multiselect(
         "指标",
         list(metric_labels),
         default=[m for m in _param_list("metric") if m in metric_labels],
         format_func=lambda m: metric_labels[m],
+        placeholder="全部指标",
     )
     source_param = st.query_params.get("source", "")
     source = st.radio(
@@ -128,7 +132,6 @@ if total > len(frame):
     )
 else:
     st.caption(f"共 {total} 行。")
-st.metric("显示行数", len(frame))
 st.dataframe(frame, hide_index=True, width="stretch")
 
 c1, c2 = st.columns(2)

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, aliased
 
+from loaders.catalog import applicants
 from nianbao.models import CheckResult, Fact, Region, Report, Section
 
 SCOPE_LABELS = {
@@ -270,6 +271,9 @@ def report_checks(engine: Engine, report_id: int) -> pd.DataFrame:
     with Session(engine) as session:
         rows = session.execute(stmt).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=["rule", "status", "subject", "detail"])
+    # Rules applied per applicant column name it by key; show the column's label.
+    labels = applicants()
+    frame["subject"] = [labels.get(s, s) for s in frame["subject"]]
     order = {"fail": 0, "uncertain": 1, "pass": 2}
     return (
         frame.assign(_o=frame["status"].map(order).fillna(3))
