@@ -17,12 +17,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # (file, title, url_path); a page whose file is not there yet is left out.
 PAGES: tuple[tuple[str, str, str, str], ...] = (
-    ("pages/trends.py", "趋势", "trends", "📈"),
-    ("pages/compare.py", "对比", "compare", "📊"),
-    ("pages/report.py", "报告详情", "report", "📄"),
-    ("pages/data.py", "数据", "data", "🗂️"),
-    ("pages/metrics.py", "指标说明", "metrics", "📖"),
-    ("pages/import.py", "导入", "import", "📥"),
+    ("pages/trends.py", "趋势", "trends", ":material/show_chart:"),
+    ("pages/compare.py", "对比", "compare", ":material/bar_chart:"),
+    ("pages/report.py", "报告详情", "report", ":material/description:"),
+    ("pages/data.py", "数据", "data", ":material/table:"),
+    ("pages/metrics.py", "指标说明", "metrics", ":material/menu_book:"),
+    ("pages/import.py", "导入", "import", ":material/upload_file:"),
 )
 
 
@@ -36,12 +36,13 @@ def overview_page() -> None:
     with st.sidebar:
         base = ui.scope_filters(engine_regions)
         body_df = ui.query(common.bodies, base)
-        bodies = [None, *body_df["issuer_key"]]
+        bodies = ["", *body_df["issuer_key"]]
         body = ui.url_selectbox(
             "主体",
             bodies,
             "body",
-            format_func=lambda b: "全部主体" if b is None else b,
+            default="",
+            format_func=lambda b: b or "全部主体",
         )
         f = base.with_(bodies=(body,) if body else ())
         years = ui.query(common.years, f)
@@ -156,7 +157,7 @@ def _problems(f: common.Filters) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="政府信息公开年报", layout="wide")
-    pages = [st.Page(overview_page, title="总览", icon="🏠", default=True)]
+    pages = [st.Page(overview_page, title="总览", icon=":material/dashboard:", default=True)]
     for file, title, url_path, icon in PAGES:
         if os.path.exists(os.path.join(HERE, file)):
             pages.append(st.Page(file, title=title, url_path=url_path, icon=icon))

@@ -168,31 +168,34 @@ def scope_filters(
     engine_regions: pd.DataFrame, *, key_prefix: str = "", with_scope: bool = True
 ) -> Filters:
     """The shared scope / region filters (in the sidebar), from and into the URL."""
-    scopes = [None, *SCOPE_LABELS]
+    # Sentinels, not None: a selectbox shows None as an empty "choose an option".
+    scopes = ["", *SCOPE_LABELS]
     scope = (
         url_selectbox(
             "范围",
             scopes,
             "scope",
-            format_func=lambda s: "全部" if s is None else SCOPE_LABELS[s],
+            default="",
+            format_func=lambda s: "全部" if not s else SCOPE_LABELS[s],
             key=f"{key_prefix}scope",
         )
         if with_scope
-        else None
+        else ""
     )
-    region_ids = [None, *[int(i) for i in engine_regions["id"]]]
+    region_ids = [0, *[int(i) for i in engine_regions["id"]]]
     paths = dict(zip(engine_regions["id"], engine_regions["path"], strict=True))
     region = url_selectbox(
         "地区（含下级）",
         region_ids,
         "region",
-        format_func=lambda i: "全部地区" if i is None else paths.get(i, str(i)),
+        default=0,
+        format_func=lambda i: "全部地区" if not i else paths.get(i, str(i)),
         key=f"{key_prefix}region",
     )
     synthetic = include_synthetic()
     if synthetic:
         st.warning("包含合成（synthetic）数据：仅供性能测试，不是真实报告。")
-    return Filters(scope=scope, region_id=region, include_synthetic=synthetic)
+    return Filters(scope=scope or None, region_id=region or None, include_synthetic=synthetic)
 
 
 def include_synthetic() -> bool:
@@ -248,9 +251,14 @@ def report_link(report_id: int, label: str) -> None:
     """A link to the report page (报告详情, ?id=N); ``label`` is shown literally."""
     safe = escape_md(label)
     try:
-        st.page_link(REPORT_PAGE, label=safe, query_params={"id": str(int(report_id))}, icon="📄")
+        st.page_link(
+            REPORT_PAGE,
+            label=safe,
+            query_params={"id": str(int(report_id))},
+            icon=":material/description:",
+        )
     except Exception:  # page not registered (standalone page run, or not built yet)
-        st.markdown(f"📄 [{safe}](/report?id={int(report_id)})")
+        st.markdown(f":material/description: [{safe}](/report?id={int(report_id)})")
 
 
 def report_picker(reports: pd.DataFrame, key: str, label: str = "打开报告") -> int | None:

@@ -124,18 +124,25 @@ else:
     )
 
 st.subheader("两份报告并排")
-reps = ui.query(common.reports, base.with_(bodies=tuple(chosen)))
+# Chosen bodies: their reports of every year (e.g. one body 2023 vs 2024);
+# otherwise the reports of the chosen year.
+reps = ui.query(
+    common.reports, base.with_(bodies=tuple(chosen)) if chosen else base.with_(year=year)
+)
 if len(reps) < 2:
     st.info("所选范围内不足两份报告。")
 else:
     names = {int(r.id): f"{r.issuer_key} · {r.year}" for r in reps.itertuples()}
     ids = list(names)
+    # By default the two highest-ranked bodies of the chosen year.
+    top = [i for t in drawn["report_ids"] for i in t[:1]] if not data.empty else []
+    top = [i for i in top if i in names] + [i for i in ids if i not in top]
     left, right = st.columns(2)
     with left:
-        a = ui.url_selectbox("报告 A", ids, "a", default=ids[0], format_func=names.get)
+        a = ui.url_selectbox("报告 A", ids, "a", default=top[0], format_func=names.get)
         ui.report_link(a, names[a])
     with right:
-        b = ui.url_selectbox("报告 B", ids, "b", default=ids[1], format_func=names.get)
+        b = ui.url_selectbox("报告 B", ids, "b", default=top[1], format_func=names.get)
         ui.report_link(b, names[b])
     pair = ui.query(compare.report_pair, a, b)
     if pair.empty:

@@ -11,6 +11,12 @@ from nianbao.series import SOURCE_LABELS, measure, measure_options
 
 ui.setup_page("趋势")
 
+COMPARABLE = {
+    "yes": "可比",
+    "approx": "近似可比（口径略有不同）",
+    "text-only after 2019": "2019年起仅见于正文",
+}
+
 
 def _reports_behind(df, key: str) -> None:  # type: ignore[no-untyped-def]
     ids = sorted({i for t in df["report_ids"] for i in t}) if len(df) else []
@@ -64,7 +70,8 @@ st.subheader(m.name)
 if m.kind == "series":
     st.caption(
         f"跨时期序列：2019年前 = {m.eras[0].expression}；2019年起 = {m.eras[1].expression}；"
-        f"可比性：{m.comparable}" + (f"（{m.note}）" if m.note else "")
+        f"可比性：{COMPARABLE.get(m.comparable, m.comparable)}"
+        + (f"（{m.note}）" if m.note else "")
     )
 else:
     st.caption(f"指标代码 {m.key}，单位 {m.unit}，适用格式：{'、'.join(m.eras[0].formats)}")
