@@ -26,6 +26,7 @@ from nianbao.db import database_url, get_engine, init_db
 from nianbao.store import (
     SaveFailed,
     expand_paths,
+    internal_error,
     issuer_key,
     overrides_for,
     save_report,
@@ -417,3 +418,16 @@ def test_bad_sidecar_is_one_clear_line(tmp_path, content: str, message: str) -> 
     with pytest.raises(LoaderError) as err:
         overrides_for(report)
     assert str(err.value).startswith(f"{sidecar}: {message}")
+
+
+def test_internal_parser_error_is_one_line() -> None:
+    # What ingest and parse print for a parser bug, instead of a traceback.
+    assert internal_error(KeyError("B")) == (
+        "internal parser error: KeyError: 'B' (please report this file)"
+    )
+    assert internal_error(ValueError("bad\n  cell")) == (
+        "internal parser error: ValueError: bad cell (please report this file)"
+    )
+    assert internal_error(NotImplementedError()) == (
+        "internal parser error: NotImplementedError (please report this file)"
+    )
