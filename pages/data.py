@@ -132,7 +132,7 @@ if total > len(frame):
     )
 else:
     st.caption(f"共 {total} 行。")
-st.dataframe(frame, hide_index=True, width="stretch")
+st.dataframe(frame, hide_index=True, width="stretch", placeholder="")
 
 c1, c2 = st.columns(2)
 c1.download_button(

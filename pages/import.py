@@ -194,7 +194,7 @@ with st.spinner("正在解析…"):
         originals[key] = data
 
 st.header("识别结果")
-st.dataframe(_summary(items), hide_index=True, width="stretch")
+st.dataframe(_summary(items), hide_index=True, width="stretch", placeholder="")
 
 for item in items:
     if item.error:

@@ -32,7 +32,7 @@ st.caption(
     "“可比”：2019 年前后口径相同；“近似可比”：口径接近但不完全相同（见说明）；"
     "“2019年后仅见于正文”：2019 年后的统计表不再有该项，只能从正文中读取。"
 )
-st.dataframe(series, hide_index=True, width="stretch")
+st.dataframe(series, hide_index=True, width="stretch", placeholder="")
 
 st.header("全部指标")
 tables = ["全部", *sorted(set(metrics["表"]) - {""})]
@@ -53,4 +53,4 @@ if search.strip():
     ].str.contains(needle, case=False, regex=False)
     shown = shown[mask]
 st.caption(f"{len(shown)} 个指标；其中 {int((shown['事实数'] > 0).sum())} 个在数据库中有数据。")
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(shown, hide_index=True, width="stretch", placeholder="")

@@ -67,6 +67,7 @@ st.dataframe(
     pd.DataFrame(meta.rows(), columns=["项目", "内容"]),
     hide_index=True,
     width="stretch",
+    placeholder="",
 )
 
 facts = ui.query(rq.report_facts, report_id)
@@ -87,7 +88,7 @@ with col_original:
             key="download-original",
         )
 with col_facts:
-    facts_export = facts.rename(columns=rq.FACT_LABELS)
+    facts_export = rq.label_facts(facts)
     st.download_button(
         f"下载解析数据（CSV，{len(facts)} 条）",
         data=to_csv_bytes(facts_export),
@@ -132,16 +133,16 @@ for table in tables:
         last_section = table.section
     if table.title != table.section:
         st.caption(table.title)
-    st.dataframe(table.frame, hide_index=True, width="stretch")
+    st.dataframe(table.frame, hide_index=True, width="stretch", placeholder="")
 st.caption("空白格表示报告中该格为空或没有该项，不代表 0。")
 
 text_facts = official_layout.text_facts_table(facts)
 if not text_facts.empty:
     st.subheader("正文中的数字")
-    st.dataframe(text_facts, hide_index=True, width="stretch")
+    st.dataframe(text_facts, hide_index=True, width="stretch", placeholder="")
 
 with st.expander(f"全部解析结果（{len(facts)} 条）"):
-    st.dataframe(facts_export, hide_index=True, width="stretch")
+    st.dataframe(facts_export, hide_index=True, width="stretch", placeholder="")
 
 # --- narrative ---------------------------------------------------------------
 st.header("正文")

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, aliased
 
-from loaders.catalog import applicants
+from loaders.catalog import applicants, metrics
 from nianbao.models import CheckResult, Fact, Region, Report, Section
 
 SCOPE_LABELS = {
@@ -264,6 +264,19 @@ def report_facts(engine: Engine, report_id: int) -> pd.DataFrame:
     return frame
 
 
+def label_facts(facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts of report_facts for people: Chinese column names, applicant and
+    source labels, the metric's label beside its code. Missing stays missing."""
+    labels = applicants()
+    catalog = metrics()
+    out = facts.copy()
+    out.insert(1, "label", [catalog[m].label if m in catalog else "" for m in out["metric"]])
+    out["applicant"] = [labels.get(a, a) if isinstance(a, str) else None for a in out["applicant"]]
+    out["source"] = out["source"].map({"table": "表格", "text": "正文"}).fillna(out["source"])
+    out["evidence"] = [e if isinstance(e, str) else None for e in out["evidence"]]
+    return out.rename(columns={**FACT_LABELS, "label": "指标"})
+
+
 def report_checks(engine: Engine, report_id: int) -> pd.DataFrame:
     """Check results of one report: rule, status, subject, detail (fail first)."""
     stmt = select(CheckResult.rule, CheckResult.status, CheckResult.subject, CheckResult.detail)
@@ -271,9 +284,12 @@ def report_checks(engine: Engine, report_id: int) -> pd.DataFrame:
     with Session(engine) as session:
         rows = session.execute(stmt).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=["rule", "status", "subject", "detail"])
-    # Rules applied per applicant column name it by key; show the column's label.
+    # Rules name their subject by applicant key or metric code; show the label.
     labels = applicants()
-    frame["subject"] = [labels.get(s, s) for s in frame["subject"]]
+    catalog = metrics()
+    frame["subject"] = [
+        labels.get(s) or (catalog[s].label if s in catalog else s) for s in frame["subject"]
+    ]
     order = {"fail": 0, "uncertain": 1, "pass": 2}
     return (
         frame.assign(_o=frame["status"].map(order).fillna(3))
