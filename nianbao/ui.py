@@ -244,6 +244,17 @@ def fmt_change(v: Any, unit: str = "") -> str | None:
     return f"{v:+,.0f}" if float(v).is_integer() else f"{v:+,.2f}"
 
 
+def blank_missing(table: pd.DataFrame, max_rows: int = 5000) -> Any:
+    """The table with missing numbers shown as blank cells (not 0, not 'None').
+
+    Very large tables are passed through unstyled (styling costs time per cell).
+    """
+    if len(table) > max_rows:
+        return table
+    numeric = [c for c in table.columns if table[c].dtype.kind in "fi"]
+    return table.style.format(lambda v: "" if is_missing(v) else f"{v:.10g}", subset=numeric)
+
+
 # ---------------------------------------------------------------- drill-down
 
 
@@ -301,7 +312,9 @@ def chart(
         config={"displaylogo": False},
     )
     with st.expander("数据表"):
-        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+        st.dataframe(
+            blank_missing(table), hide_index=True, width="stretch", column_config=column_config
+        )
     points: list[Any] = []
     try:
         for p in event.selection.points:  # type: ignore[union-attr]

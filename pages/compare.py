@@ -57,6 +57,19 @@ def ranking_table(df: pd.DataFrame, key: str) -> pd.DataFrame:
     return out
 
 
+def _num(v: float) -> str:
+    return "" if pd.isna(v) else f"{v:.10g}"
+
+
+def styled(table: pd.DataFrame):  # type: ignore[no-untyped-def]
+    """Blank cells for missing values (never 0 or 'None'); rates as percentages."""
+    rates = [c for c in compare.RATES.values() if c in table]
+    counts = [c for c in table.columns if c not in rates and table[c].dtype.kind in "fi"]
+    return table.style.format(_num, subset=counts).format(
+        lambda v: "" if pd.isna(v) else f"{v:.1f}%", subset=rates
+    )
+
+
 try:
     region_df = ui.query(common.regions, ui.include_synthetic())
 except Exception as exc:
@@ -105,12 +118,7 @@ else:
         ui.report_link(int(picked[0]), "打开所选报告")
 
     st.markdown("**排名表**")
-    pct = st.column_config.NumberColumn(format="%.1f%%")
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={compare.RATES[k]: pct for k in compare.RATES},
-    )
+    st.dataframe(styled(table), hide_index=True)
     ids = sorted({i for t in data["report_ids"] for i in t})
     ui.report_picker(ui.query(common.reports_by_id, tuple(ids)), key="rank_pick")
 
@@ -165,7 +173,9 @@ else:
             return [style] * len(row)
 
         st.dataframe(
-            shown.style.apply(_highlight, axis=1),
+            shown.style.apply(_highlight, axis=1).format(
+                _num, subset=["报告 A", "报告 B", "差值（B−A）"]
+            ),
             hide_index=True,
             column_order=["项目", "代码", "报告 A", "报告 B", "差值（B−A）"],
         )
