@@ -10,7 +10,13 @@ from nianbao.queries import facts as fq
 
 ui.setup_page("指标说明")
 
-TABLE_NAMES = {"A": "表一 主动公开", "B": "表二 依申请", "C": "表三 复议诉讼"}
+TABLE_NAMES = {
+    "A": "表一 主动公开",
+    "B": "表二 依申请",
+    "C": "表三 复议诉讼",
+    "统计表": "2019年以前统计表",
+    "text": "正文中的数字",
+}
 
 
 st.markdown(

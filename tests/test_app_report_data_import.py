@@ -280,7 +280,8 @@ def test_metrics_page_lists_every_metric_and_series_with_counts(db_url: str) -> 
     at = _run("metrics.py")
     series = _frame_with(at, "系列", "跨时期可比性").set_index("系列")
     assert len(series) == 14
-    assert series.loc["requests_received", "报告数"] == 3
+    assert series.loc["requests_received", "报告数（2019年以前）"] == 1
+    assert series.loc["requests_received", "报告数（2019年以后）"] == 2
     assert series.loc["withheld", "跨时期可比性"] == "近似可比"
     metrics = _frame_with(at, "代码", "官方名称", "事实数").set_index("代码")
     assert list(metrics.index) == list(catalog_metrics())

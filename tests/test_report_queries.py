@@ -391,12 +391,10 @@ def test_metric_catalog_counts(engine: Engine) -> None:
 
 def test_series_catalog(engine: Engine) -> None:
     series = fq.series_catalog(engine).set_index("系列")
-    assert series.loc["requests_received", "报告数"] == 3  # 淮安, 平潭财政, 朝阳 (legacy)
-    assert series.loc["requests_received", "跨时期可比性"] == "可比"
+    received = series.loc["requests_received"]
+    # 朝阳 2016 (legacy) before 2019; 淮安 2024 and 平潭财政 2022 after.
+    assert (received["报告数（2019年以前）"], received["报告数（2019年以后）"]) == (1, 2)
+    assert received["跨时期可比性"] == "可比"
     assert series.loc["withheld", "格式"] == "2019年以前、2019试行、2021"
-    assert series.loc["fees", "报告数"] == 1  # the text fact of 淮安
-    assert fq.series_metric_codes("sum(requests.unavailable.*)[total]") == (
-        "requests.unavailable.not_held",
-        "requests.unavailable.needs_creation",
-        "requests.unavailable.still_unclear",
-    )
+    assert series.loc["staff", "2019年以后"] == "正文"
+    assert "text.staff" in series.loc["staff", "指标代码"].split()

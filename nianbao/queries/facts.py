@@ -7,11 +7,7 @@ and exports unchanged (so an export is exactly what is shown).
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -229,39 +225,17 @@ def facts_table(
 
 # --- 指标说明 ----------------------------------------------------------------
 
-_SERIES_CSV = Path(__file__).resolve().parents[2] / "loaders" / "series.csv"
-FORMAT_NAMES = {"gov2021": "2021", "gov2019": "2019试行", "legacy": "2019年以前"}
+FORMAT_NAMES = {
+    "gov2021": "2021",
+    "gov2019": "2019试行",
+    "legacy": "2019年以前",
+    "narrative": "仅文字",
+}
 COMPARABLE_LABELS = {
     "yes": "可比",
     "approx": "近似可比",
     "text-only after 2019": "2019年后仅见于正文",
 }
-
-
-@cache
-def _series_rows() -> tuple[dict[str, str], ...]:
-    with open(_SERIES_CSV, encoding="utf-8", newline="") as f:
-        return tuple(csv.DictReader(f))
-
-
-_CODE_RE = re.compile(r"[a-z_]+(?:\.[a-z_*]+)+")
-
-
-def series_metric_codes(expression: str) -> tuple[str, ...]:
-    """Metric codes named by a series expression ('sum(requests.withheld.*)[total]').
-
-    A trailing '.*' expands to every catalogue code under that prefix. 'text'
-    (figures only in the narrative) names no table code.
-    """
-    catalog = metrics()
-    out: list[str] = []
-    for token in _CODE_RE.findall(expression):
-        if token.endswith(".*"):
-            prefix = token[:-1]
-            out.extend(c for c in catalog if c.startswith(prefix))
-        elif token in catalog:
-            out.append(token)
-    return tuple(dict.fromkeys(out))
 
 
 def metric_counts(engine: Engine) -> pd.DataFrame:
@@ -334,49 +308,51 @@ def metric_catalog(engine: Engine) -> pd.DataFrame:
 def series_catalog(engine: Engine) -> pd.DataFrame:
     """Every cross-era series of loaders/series.csv with comparability and counts.
 
-    报告数 counts reports with at least one value for a metric the series is
-    built from (for 2019+ reports only the 总计 column counts).
+    The series are read through nianbao.series (the crosswalk the 趋势 page
+    uses), so 'text' in series.csv means the text.* code of the narrative.
+    报告数 counts reports of each era's formats with at least one value for a
+    code of that era (for 2019+ tables only the 总计 column counts).
     """
-    catalog = metrics()
+    from nianbao.series import all_codes
+    from nianbao.series import series_catalog as crosswalk
+
     records = []
     with Session(engine) as session:
-        for row in _series_rows():
-            legacy_codes = series_metric_codes(row["legacy"])
-            gov_codes = series_metric_codes(row["gov"])
-            codes = legacy_codes + gov_codes
-            formats: list[str] = []
-            for code in codes:
-                for fmt in catalog[code].formats:
-                    if fmt not in formats:
-                        formats.append(fmt)
-            if row["gov"].strip() == "text":
-                formats.append("正文")
-            reports = 0
-            if codes:
-                reports = (
-                    session.scalar(
-                        select(func.count(func.distinct(Fact.report_id)))
-                        .join(Report, Fact.report_id == Report.id)
-                        .where(
-                            Fact.metric.in_(codes),
-                            Fact.value.is_not(None),
-                            Report.synthetic.is_(False),
-                            or_(Fact.applicant.is_(None), Fact.applicant == "total"),
-                        )
+        for key, measure in crosswalk().items():
+            legacy, gov = measure.eras[0], measure.eras[-1]
+            counts = []
+            for era in (legacy, gov):
+                codes = tuple(dict.fromkeys(c for t in era.terms for c in t.metrics))
+                if not codes:
+                    counts.append(0)
+                    continue
+                n = session.scalar(
+                    select(func.count(func.distinct(Fact.report_id)))
+                    .join(Report, Fact.report_id == Report.id)
+                    .where(
+                        Fact.metric.in_(codes),
+                        Fact.value.is_not(None),
+                        Report.format.in_(era.formats),
+                        Report.synthetic.is_(False),
+                        Report.is_current.is_(True),
+                        or_(Fact.applicant.is_(None), Fact.applicant == "total"),
                     )
-                    or 0
                 )
+                counts.append(int(n or 0))
+            formats = [f for era in measure.eras if era.terms for f in era.formats]
             records.append(
                 {
-                    "系列": row["series"],
-                    "名称": row["name"],
-                    "单位": row["unit"],
-                    "2019年以前": row["legacy"],
-                    "2019年以后": row["gov"],
-                    "格式": "、".join(FORMAT_NAMES.get(f, f) for f in formats),
-                    "跨时期可比性": COMPARABLE_LABELS.get(row["comparable"], row["comparable"]),
-                    "说明": row["note"],
-                    "报告数": int(reports),
+                    "系列": key,
+                    "名称": measure.name,
+                    "单位": measure.unit,
+                    "2019年以前": legacy.expression,
+                    "2019年以后": gov.expression,
+                    "格式": "、".join(FORMAT_NAMES.get(f, f) for f in dict.fromkeys(formats)),
+                    "跨时期可比性": COMPARABLE_LABELS.get(measure.comparable, measure.comparable),
+                    "说明": measure.note,
+                    "报告数（2019年以前）": counts[0],
+                    "报告数（2019年以后）": counts[1],
+                    "指标代码": " ".join(all_codes(measure)),
                 }
             )
     return pd.DataFrame(records)
@@ -393,5 +369,4 @@ __all__ = [
     "metric_catalog",
     "metric_counts",
     "series_catalog",
-    "series_metric_codes",
 ]
