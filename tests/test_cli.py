@@ -249,7 +249,7 @@ def test_ingest_republication_is_a_new_version(capsys, tmp_path: Path, sqlite_ur
     corrected.write_bytes(PINGTAN_2019.read_bytes() + "\n（更正）\n".encode())
     code, _out, err = run(capsys, "ingest", str(first), "--db", sqlite_url)
     assert code == 0
-    assert "1/1" in err  # the progress bar, on stderr
+    assert "0/1" in err  # the progress bar (on stderr) starts at 0 of 1 file
     code, out, _err = run(capsys, "ingest", str(corrected), "--db", sqlite_url, "--no-progress")
     assert code == 0
     assert out == "parsed 1, duplicates 0, new versions 1, failed 0\n"
