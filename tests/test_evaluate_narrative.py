@@ -34,6 +34,14 @@ def test_zhz_2024_text_says_4_applications_while_the_table_is_all_zero() -> None
     assert received.status == "fail"
     assert "text: 收到申请 4" in received.detail and "requests.received 0" in received.detail
     assert "共收到政府信息公开申请4件" in received.detail
+    # 「受理并办结3件」, read by loaders.narrative (text.requests.closed), vs （七）总计 0.
+    (closed,) = res["答复/办理申请总数"]
+    assert closed.status == "fail"
+    assert (
+        "text: 答复/办理申请总数 3" in closed.detail
+        and "(read by loaders.narrative)" in closed.detail
+    )
+    assert "requests.closed 0" in closed.detail
 
 
 def test_shanghai_2019_worked_example_of_format_md() -> None:

@@ -36,7 +36,7 @@ from nianbao.evaluate._common import (
 )
 
 _UNIT = r"(?:件|条|个|份|项|宗|起|次|例)"
-_NUM = r"(?P<n>\d[\d,]*)\s*" + _UNIT
+_NUM = r"\s*(?P<n>\d[\d,]*)\s*" + _UNIT
 _PCT = re.compile(r"\s*[，,]?\s*占(?:比|总数的|全部的|办结总数的)?\s*(?P<p>\d+(?:\.\d+)?)\s*[%％]")
 _GAP = r"[^。；;，,！？!?\d|‖\n]"  # inside one clause, no digits
 
@@ -207,8 +207,16 @@ class Statement:
     percent: float | None = None
 
 
-def _sentences(text: str) -> list[str]:
-    # A clause boundary inside run-together text: 。；！？ and line breaks.
+# In PDF text a line break inside a clause (「共受理政府信息\n公开申请 3119 件」) is
+# not a boundary; one after 。；：！？ is.
+_SOFT_BREAK = re.compile(r"(?<=[^。；;：:！？!?\n])[ \t]*\n[ \t]*(?=[^\n])")
+
+
+def _sentences(text: str, soft_breaks: bool = False) -> list[str]:
+    # Clause boundaries: 。；！？ and line breaks (in PDF text only those that end
+    # a sentence).
+    if soft_breaks:
+        text = _SOFT_BREAK.sub("", text)
     return [s for s in re.split(r"(?<=[。；;！？!?])|\n", text) if s.strip()]
 
 
@@ -227,10 +235,13 @@ def _other_year(sentence: str, start: int, year: int | None) -> bool:
     return bool(years) and years[-1] != year
 
 
-def statements(text: str, year: int | None = None) -> list[Statement]:
-    """Figures the narrative states, by category, with their sentence."""
+def statements(text: str, year: int | None = None, pdf: bool = False) -> list[Statement]:
+    """Figures the narrative states, by category, with their sentence.
+
+    ``pdf``: the text comes from a PDF, whose lines break inside sentences.
+    """
     out: list[Statement] = []
-    for sentence in _sentences(text):
+    for sentence in _sentences(text, soft_breaks=pdf):
         taken: list[tuple[int, int]] = []
         doc_counts = bool(_DOC_COUNTS.search(sentence))
 
@@ -267,6 +278,27 @@ def statements(text: str, year: int | None = None) -> list[Statement]:
     return out
 
 
+# Figures loaders.narrative reads (facts with source 'text'), for the categories
+# this module's own patterns did not find in a report.
+_TEXT_METRICS = {
+    "text.requests.received": "received",
+    "text.requests.closed": "closed",
+    "text.review.total": "review",
+    "text.litigation.total": "litigation",
+}
+
+
+def _from_narrative_facts(report: ParsedReport, found: set[str]) -> list[Statement]:
+    out: list[Statement] = []
+    for f in report.facts:
+        key = _TEXT_METRICS.get(f.metric)
+        if f.source != "text" or key is None or key in found or f.value is None:
+            continue
+        sentence = (f.evidence or f.location or "").strip()
+        out.append(Statement(key, float(f.value), f"{sentence} (read by loaders.narrative)"))
+    return out
+
+
 def _metrics(report: ParsedReport, cat: Category) -> tuple[str, ...]:
     if report.format == "legacy":
         return cat.legacy
@@ -290,7 +322,8 @@ def check_narrative(report: ParsedReport) -> tuple[CheckResult, ...]:
         return ()
     seen: set[tuple[str, float]] = set()
     out: list[CheckResult] = []
-    stated = statements(_narrative_text(report), report.year)
+    stated = statements(_narrative_text(report), report.year, pdf=report.media_type == "pdf")
+    stated += _from_narrative_facts(report, {st.category for st in stated})
     for st in stated:
         cat = CATEGORIES[st.category]
         metrics = _metrics(report, cat)
