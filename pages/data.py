@@ -32,8 +32,11 @@ def _set_param(name: str, value: str) -> None:
 
 st.caption("报告中解析出的每一个数字。空白的“数值”表示报告中该格为空或无法确定，不是 0。")
 
+synthetic = ui.include_synthetic()  # ?synthetic=1: generated benchmark data too
+if synthetic:
+    st.warning("包含合成（synthetic）数据：仅供性能测试，不是真实报告。")
 try:
-    options = ui.query(fq.filter_options)
+    options = ui.query(fq.filter_options, synthetic)
 except Exception as exc:  # the database cannot be read: say what to do
     ui.error_box(exc)
     st.stop()
@@ -122,6 +125,7 @@ flt = fq.FactFilter(
     metrics=tuple(chosen_metrics),
     source=source or None,
     only_non_null=only_non_null,
+    include_synthetic=synthetic,
 )
 frame, total = ui.query(fq.facts_table, flt, limit=limit)
 
@@ -134,17 +138,20 @@ else:
     st.caption(f"共 {total} 行。")
 st.dataframe(frame, hide_index=True, width="stretch", placeholder="")
 
+# The files are built from the very frame shown above, when the button is
+# pressed (a callable): writing .xlsx for thousands of rows on every rerun
+# would cost most of the page's time.
 c1, c2 = st.columns(2)
 c1.download_button(
     "导出 CSV",
-    data=to_csv_bytes(frame),
+    data=lambda: to_csv_bytes(frame),
     file_name="nianbao-facts.csv",
     mime=CSV_MIME,
     key="export-csv",
 )
 c2.download_button(
     "导出 Excel",
-    data=to_xlsx_bytes(frame),
+    data=lambda: to_xlsx_bytes(frame),
     file_name="nianbao-facts.xlsx",
     mime=XLSX_MIME,
     key="export-xlsx",

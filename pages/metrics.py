@@ -23,12 +23,13 @@ st.markdown(
     "报告中的每个数字都对应一个**指标代码**（`loaders/metrics.csv`）。"
     "2019 年前后的统计表口径不同，跨时期的趋势使用**系列**（`loaders/series.csv`），"
     "并注明是否可比。“事实数”是数据库中该指标的数字个数（空白格也计入），"
-    "“有数值”不含空白格，“报告数”是含有该指标的报告份数。"
+    "“报告数”是含有该指标的报告份数。"
 )
 
 try:
-    metrics = ui.query(fq.metric_catalog)
-    series = ui.query(fq.series_catalog)
+    synthetic = ui.include_synthetic()  # ?synthetic=1: count generated benchmark data too
+    metrics = ui.query(fq.metric_catalog, synthetic)
+    series = ui.query(fq.series_catalog, synthetic)
 except Exception as exc:  # the database cannot be read: say what to do
     ui.error_box(exc)
     st.stop()

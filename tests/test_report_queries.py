@@ -385,7 +385,7 @@ def test_metric_catalog_counts(engine: Engine) -> None:
     assert (received["事实数"], received["报告数"]) == (14, 2)
     assert received["格式"] == "2019试行、2021"
     extended = catalog[catalog["代码"] == "legacy.requests.extended"].iloc[0]
-    assert (extended["事实数"], extended["有数值"]) == (1, 0)
+    assert (extended["事实数"], extended["报告数"]) == (1, 1)  # a blank cell is a fact
     assert list(catalog["代码"]) == list(metrics())  # every row of loaders/metrics.csv, in order
 
 

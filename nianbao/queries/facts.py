@@ -68,12 +68,13 @@ class FilterOptions:
     sources: tuple[str, ...] = field(default=("table", "text"))
 
 
-def filter_options(engine: Engine) -> FilterOptions:
+def filter_options(engine: Engine, include_synthetic: bool = False) -> FilterOptions:
     """The values each filter of the 数据 page can take, from what is loaded."""
+    real = [] if include_synthetic else [Report.synthetic.is_(False)]
     parent = aliased(Region)
     with Session(engine) as session:
         ymin, ymax = session.execute(
-            select(func.min(Report.year), func.max(Report.year)).where(Report.synthetic.is_(False))
+            select(func.min(Report.year), func.max(Report.year)).where(*real)
         ).one()
         scopes = session.scalars(select(Report.scope).distinct().order_by(Report.scope)).all()
         region_rows = session.execute(
@@ -238,34 +239,34 @@ COMPARABLE_LABELS = {
 }
 
 
-def metric_counts(engine: Engine) -> pd.DataFrame:
-    """Per metric: facts stored, facts with a value, reports that have it (real reports only)."""
-    stmt = (
-        select(
-            Fact.metric,
-            func.count().label("facts"),
-            func.count(Fact.value).label("with_value"),
-            func.count(func.distinct(Fact.report_id)).label("reports"),
-        )
-        .join(Report, Fact.report_id == Report.id)
-        .where(Report.synthetic.is_(False))
-        .group_by(Fact.metric)
-    )
+def metric_counts(engine: Engine, include_synthetic: bool = False) -> pd.DataFrame:
+    """Per metric: facts stored (blank cells included) and reports that have it.
+
+    Generated benchmark reports count only when asked for (include_synthetic).
+    Both counts come from the (metric, report_id) index alone, so this stays
+    fast at millions of facts; counting non-blank values would read every row.
+    """
+    stmt = select(
+        Fact.metric,
+        func.count().label("facts"),
+        func.count(func.distinct(Fact.report_id)).label("reports"),
+    ).group_by(Fact.metric)
+    if not include_synthetic:
+        real = select(Report.id).where(Report.synthetic.is_(False))
+        stmt = stmt.where(Fact.report_id.in_(real))
     with Session(engine) as session:
         rows = session.execute(stmt).all()
-    return pd.DataFrame(
-        [tuple(r) for r in rows], columns=["metric", "facts", "with_value", "reports"]
-    )
+    return pd.DataFrame([tuple(r) for r in rows], columns=["metric", "facts", "reports"])
 
 
-def metric_catalog(engine: Engine) -> pd.DataFrame:
+def metric_catalog(engine: Engine, include_synthetic: bool = False) -> pd.DataFrame:
     """Every metric of loaders/metrics.csv with its label, unit, formats, parent and counts.
 
     Metrics found in the database but missing from the catalogue are listed
     at the end, so nothing stored is invisible.
     """
     catalog = metrics()
-    counts = metric_counts(engine).set_index("metric")
+    counts = metric_counts(engine, include_synthetic).set_index("metric")
     records = []
     for code, m in catalog.items():
         c = counts.loc[code] if code in counts.index else None
@@ -280,7 +281,6 @@ def metric_catalog(engine: Engine) -> pd.DataFrame:
                 "按申请人": "是" if m.has_applicant else "",
                 "说明": m.note,
                 "事实数": int(c["facts"]) if c is not None else 0,
-                "有数值": int(c["with_value"]) if c is not None else 0,
                 "报告数": int(c["reports"]) if c is not None else 0,
             }
         )
@@ -298,14 +298,13 @@ def metric_catalog(engine: Engine) -> pd.DataFrame:
                     "按申请人": "",
                     "说明": "",
                     "事实数": int(c["facts"]),
-                    "有数值": int(c["with_value"]),
                     "报告数": int(c["reports"]),
                 }
             )
     return pd.DataFrame(records)
 
 
-def series_catalog(engine: Engine) -> pd.DataFrame:
+def series_catalog(engine: Engine, include_synthetic: bool = False) -> pd.DataFrame:
     """Every cross-era series of loaders/series.csv with comparability and counts.
 
     The series are read through nianbao.series (the crosswalk the 趋势 page
@@ -333,7 +332,7 @@ def series_catalog(engine: Engine) -> pd.DataFrame:
                         Fact.metric.in_(codes),
                         Fact.value.is_not(None),
                         Report.format.in_(era.formats),
-                        Report.synthetic.is_(False),
+                        *([] if include_synthetic else [Report.synthetic.is_(False)]),
                         Report.is_current.is_(True),
                         or_(Fact.applicant.is_(None), Fact.applicant == "total"),
                     )
