@@ -9,6 +9,7 @@ Skipped only when /usr/bin/chromium is absent.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -210,6 +212,18 @@ def test_filter_changes_url_and_drill_down_opens_the_report(app: dict[str, Any],
     page.wait_for_url(re.compile(r"nonnull=1"))
     main.get_by_text(f"共 {expected_non_null} 行").first.wait_for()
     assert "years=2016-2016" in page.url
+    # The Excel export holds exactly the rows shown (downloaded by the browser).
+    with page.expect_download() as download_info:
+        main.get_by_role("button", name="导出 Excel").click()
+    download = download_info.value
+    assert download.suggested_filename == "nianbao-facts.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    sheet = book.active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == list(shown.columns)
+    assert len(rows) - 1 == expected_non_null
+    assert all(r[list(shown.columns).index("数值")] is not None for r in rows[1:])
     # Follow the drill-down link to 报告详情.
     main.get_by_role("link", name=re.compile("打开报告详情")).click()
     page.wait_for_url(re.compile(rf"/report\?id={first_id}$"))
