@@ -61,7 +61,32 @@ def clear_cache() -> None:
 # ---------------------------------------------------------------- page frame
 
 
+def _leave_pages_directory_mode() -> None:
+    """Make a first request for /trends (say) go through dashboard.py's st.navigation.
+
+    Streamlit decides once per process whether the app is a legacy "pages/
+    directory" app: the pages/ folder exists, so it is until st.navigation
+    first runs. If the first request after a start is a shared link to a page,
+    Streamlit runs that page file alone, with a file-name sidebar, and keeps
+    doing so for every session. Clearing the flag and rerunning sends the run
+    through dashboard.py, which resolves the same URL to the same page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+    except ImportError:  # internals moved: the app still works, with that sidebar
+        return
+    ctx = get_script_run_ctx()
+    if ctx is None or not PagesManager.uses_pages_directory:
+        return
+    main = Path(ctx.pages_manager.main_script_path)
+    if main.name == "dashboard.py" and main.parent == ROOT:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def setup_page(title: str) -> None:
+    _leave_pages_directory_mode()
     try:
         st.set_page_config(page_title=f"{title} · 政府信息公开年报", layout="wide")
     except st.errors.StreamlitAPIException:
@@ -156,7 +181,12 @@ def url_multiselect(
     st.session_state[key] = [o for o in st.session_state.get(key, []) if o in options]
     value = list(
         st.multiselect(
-            label, options, key=key, format_func=format_func, max_selections=max_selections
+            label,
+            options,
+            key=key,
+            format_func=format_func,
+            max_selections=max_selections,
+            placeholder="选择…（不选 = 全部）",
         )
     )
     set_param(param, None if value == default else value)
