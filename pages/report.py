@@ -76,14 +76,21 @@ checks = ui.query(rq.report_checks, report_id)
 # --- downloads ----------------------------------------------------------------
 col_original, col_facts = st.columns(2)
 with col_original:
-    original = rq.report_original(ui.get_engine(), report_id)
-    if original is None:
+    original_name = rq.original_filename(meta)
+    if original_name is None:
         st.caption("原始文件不可下载：导入时未保存，且来源路径已不存在。")
     else:
+        engine = ui.get_engine()
+
+        def _original_bytes() -> bytes:
+            # Read when the button is pressed: an original can be up to 50 MB.
+            original = rq.report_original(engine, report_id)
+            return original.data if original is not None else b""
+
         st.download_button(
             "下载原始文件",
-            data=original.data,
-            file_name=original.filename,
+            data=_original_bytes,
+            file_name=original_name,
             mime="application/octet-stream",
             key="download-original",
         )

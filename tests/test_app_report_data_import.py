@@ -410,3 +410,20 @@ def test_pages_run_under_the_router(db_url: str) -> None:
     for page in ("pages/data.py", "pages/metrics.py", "pages/import.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
+
+
+def test_report_page_downloads_original_and_facts(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = _Recorder()
+    recorder.install(monkeypatch)
+    ids = _ids(db_url)
+    _run("report.py", id=str(ids["淮安市人民政府"]))
+    assert recorder.files["2024-001.txt"] == (DATA / "other" / "2024-001.txt").read_bytes()
+    facts = pd.read_csv(
+        io.BytesIO(recorder.files[f"report-{ids['淮安市人民政府']}-facts.csv"]),
+        encoding="utf-8-sig",
+    )
+    row = facts[(facts["指标代码"] == "requests.received") & (facts["申请人"] == "自然人")]
+    assert row["数值"].tolist() == [3001]
+    assert len(facts) == 25 * 7 + 15 + 10 + 1

@@ -398,3 +398,16 @@ def test_series_catalog(engine: Engine) -> None:
     assert series.loc["withheld", "格式"] == "2019年以前、2019试行、2021"
     assert series.loc["staff", "2019年以后"] == "正文"
     assert "text.staff" in series.loc["staff", "指标代码"].split()
+
+
+def test_original_filename_without_reading_the_file(engine: Engine) -> None:
+    names = {
+        key: rq.original_filename(meta)
+        for key in ("淮安市人民政府", "平潭综合实验区财政金融局", "测试局")
+        if (meta := rq.report_meta(engine, _id(engine, key))) is not None
+    }
+    assert names == {
+        "淮安市人民政府": "2024-001.txt",  # on disk
+        "平潭综合实验区财政金融局": "2022-czj-023.txt (moved)",  # uploaded bytes in the DB
+        "测试局": None,  # neither
+    }

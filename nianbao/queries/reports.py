@@ -318,9 +318,7 @@ def report_original(engine: Engine, report_id: int) -> OriginalFile | None:
     if row is None:
         return None
     original, source, media_type = row
-    name = PurePath(source).name if source else ""
-    if not name or "." not in name:
-        name = f"report-{report_id}.{_EXTENSIONS.get(media_type, 'txt')}"
+    name = _download_name(report_id, source, media_type)
     if original is not None:
         return OriginalFile(filename=name, data=bytes(original), from_database=True)
     path = Path(source)
@@ -333,3 +331,25 @@ def report_original(engine: Engine, report_id: int) -> OriginalFile | None:
 
 
 _EXTENSIONS = {"text": "txt", "html": "html", "docx": "docx", "pdf": "pdf"}
+
+
+def _download_name(report_id: int, source: str, media_type: str) -> str:
+    name = PurePath(source).name if source else ""
+    if not name or "." not in name:
+        name = f"report-{report_id}.{_EXTENSIONS.get(media_type, 'txt')}"
+    return name
+
+
+def original_filename(meta: ReportMeta) -> str | None:
+    """The download name of the original file, or None when it cannot be had.
+
+    Cheap (no file content is read), so the page can offer the download and
+    fetch the bytes only when the button is pressed.
+    """
+    if not meta.has_original:
+        try:
+            if not Path(meta.source).is_file():
+                return None
+        except OSError:
+            return None
+    return _download_name(meta.id, meta.source, meta.media_type)
