@@ -18,9 +18,27 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_ENCODING = "utf-8-sig"
 
 
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts as integers (3119, not 3119.0), amounts as they are, missing as None."""
+
+    def cell(v: object) -> object:
+        if v is None or (isinstance(v, float) and v != v):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        return v
+
+    # Object columns built explicitly: assigning a list would let pandas
+    # infer float64 again and turn 3119 back into 3119.0.
+    return pd.DataFrame(
+        {c: pd.Series([cell(v) for v in frame[c]], dtype=object) for c in frame.columns},
+        columns=frame.columns,
+    )
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """The frame as CSV (UTF-8 with BOM), without the pandas index."""
-    return frame.to_csv(index=False, na_rep="").encode(CSV_ENCODING)
+    return _tidy(frame).to_csv(index=False, na_rep="").encode(CSV_ENCODING)
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据") -> bytes:
@@ -30,7 +48,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据") -> bytes:
     31-character limit.
     """
     buffer = io.BytesIO()
-    clean = frame.astype(object).where(frame.notna(), None)
+    clean = _tidy(frame)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         clean.to_excel(writer, index=False, sheet_name=sheet_name[:31] or "Sheet1")
     return buffer.getvalue()
