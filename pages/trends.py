@@ -53,7 +53,14 @@ options = measure_options()
 with st.sidebar:
     base = ui.scope_filters(region_df)
     body_df = ui.query(common.bodies, base)
-    chosen = ui.url_multiselect("主体（不选 = 范围内合计）", list(body_df["issuer_key"]), "bodies")
+    chosen = ui.url_multiselect("主体（每个主体一条线）", list(body_df["issuer_key"]), "bodies")
+    region_names = dict(zip(region_df["id"], region_df["path"], strict=True))
+    chosen_regions = ui.url_multiselect(
+        "地区对比（每个地区一条线，含下级）",
+        [int(i) for i in region_df["id"]],
+        "regions",
+        format_func=lambda i: region_names.get(i, str(i)),
+    )
     key = ui.url_selectbox(
         "指标或序列",
         list(options),
@@ -76,7 +83,10 @@ if m.kind == "series":
 else:
     st.caption(f"指标代码 {m.key}，单位 {m.unit}，适用格式：{'、'.join(m.eras[0].formats)}")
 
-line = ui.query(trends.series_by_year, f, key, group_by)
+if chosen_regions and not chosen:
+    line = ui.query(trends.series_by_region, base, key, tuple(chosen_regions))
+else:
+    line = ui.query(trends.series_by_year, f, key, group_by)
 if line.empty:
     st.info("所选范围内没有这一指标的数据。")
 else:

@@ -210,3 +210,18 @@ def test_report_text_is_shown_literally() -> None:
     assert link.endswith("(/report?id=7)")
     label = link[link.index("[") + 1 : link.rindex("](")]
     assert label.replace("\\", "") == "<script>x</script>[点我](http://evil.example)"
+
+
+def test_trends_one_line_per_region() -> None:
+    e = create_engine(build_db())
+    try:
+        regs = common.regions(e)
+    finally:
+        e.dispose()
+    pingtan = int(regs.loc[regs["name"] == PINGTAN, "id"].iloc[0])
+    at = run("pages/trends.py", regions=str(pingtan), metric="requests_received")
+    assert at.multiselect(key="url_regions").value == [pingtan]
+    table = frame_with(at, "报告数")
+    row = table[(table["主体"] == PINGTAN) & (table["年份"] == 2023)].iloc[0]
+    # 2023: main report 81 + 经济发展局 3 + 财政金融局 0 (pingtan/2023-czj-024.txt)
+    assert (row.iloc[2], row["报告数"]) == (84, 3)

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, case, func, or_, select, union_all
 from loaders.catalog import applicants
 from nianbao.queries.common import (
     FACT,
+    REGION,
     REPORT,
     Filters,
     aggregate,
@@ -35,6 +36,32 @@ def series_by_year(engine: Engine, f: Filters, key: str, group_by: str = "body")
         per["group"] = "合计"
     out = summarise(per, ["group", "year"])
     return out
+
+
+def series_by_region(
+    engine: Engine, f: Filters, key: str, region_ids: tuple[int, ...]
+) -> pd.DataFrame:
+    """A measure per year summed over each region's reports (the region and below).
+
+    Columns as :func:`series_by_year`; ``group`` is the region's name.
+    """
+    names = dict(zip(*regions_named(engine, region_ids), strict=True))
+    parts = []
+    for rid in region_ids:
+        per = per_report(engine, f.with_(region_id=rid), [measure(key)])
+        per["group"] = names.get(rid, str(rid))
+        parts.append(summarise(per, ["group", "year"]))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return summarise(per_report(engine, f, []), ["group", "year"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def regions_named(engine: Engine, region_ids: tuple[int, ...]) -> tuple[list[int], list[str]]:
+    rc = REGION.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(rc.id, rc.name).where(rc.id.in_(region_ids))).all()
+    return [r.id for r in rows], [r.name for r in rows]
 
 
 # Outcome categories of each era. Legacy categories are different questions
