@@ -27,7 +27,7 @@ def _reports_behind(df, key: str) -> None:  # type: ignore[no-untyped-def]
 def _counts_table(df, value_label: str):  # type: ignore[no-untyped-def]
     return df.drop(columns=["report_ids"], errors="ignore").rename(
         columns={
-            "group": "主体",
+            "group": "主体 / 地区",
             "year": "年份",
             "value": value_label,
             "n_reports": "报告数",

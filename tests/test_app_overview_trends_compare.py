@@ -222,6 +222,6 @@ def test_trends_one_line_per_region() -> None:
     at = run("pages/trends.py", regions=str(pingtan), metric="requests_received")
     assert at.multiselect(key="url_regions").value == [pingtan]
     table = frame_with(at, "报告数")
-    row = table[(table["主体"] == PINGTAN) & (table["年份"] == 2023)].iloc[0]
+    row = table[(table["主体 / 地区"] == PINGTAN) & (table["年份"] == 2023)].iloc[0]
     # 2023: main report 81 + 经济发展局 3 + 财政金融局 0 (pingtan/2023-czj-024.txt)
     assert (row.iloc[2], row["报告数"]) == (84, 3)
