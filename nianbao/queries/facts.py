@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from loaders.catalog import applicants, metrics
@@ -125,8 +125,9 @@ def _region_subtrees(region_ids: tuple[int, ...]) -> Select[Any]:
     return select(tree.c.id)
 
 
-def _filtered(stmt: Select[Any], flt: FactFilter) -> Select[Any]:
-    conditions = []
+def _conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a filter, over the fact and report tables."""
+    conditions: list[ColumnElement[bool]] = []
     if flt.year_from is not None:
         conditions.append(Report.year >= flt.year_from)
     if flt.year_to is not None:
@@ -147,7 +148,7 @@ def _filtered(stmt: Select[Any], flt: FactFilter) -> Select[Any]:
         conditions.append(Report.is_current.is_(True))
     if not flt.include_synthetic:
         conditions.append(Report.synthetic.is_(False))
-    return stmt.where(and_(*conditions)) if conditions else stmt
+    return conditions
 
 
 def facts_table(
@@ -163,7 +164,8 @@ def facts_table(
     parent = aliased(Region)
     grandparent = aliased(Region)
     base = select(Fact.id).join(Report, Fact.report_id == Report.id)
-    counted = _filtered(base, flt)
+    conditions = _conditions(flt)
+    counted = base.where(*conditions)
     stmt = (
         select(
             Report.id.label("report_id"),
@@ -190,7 +192,7 @@ def facts_table(
         .order_by(Report.year, Report.issuer_key, Report.id, Fact.id)
         .limit(limit)
     )
-    stmt = _filtered(stmt, flt)
+    stmt = stmt.where(*conditions)
     with Session(engine) as session:
         total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
         rows = session.execute(stmt).all()
