@@ -347,7 +347,7 @@ def chart(
         )
     points: list[Any] = []
     try:
-        for p in event.selection.points:  # type: ignore[union-attr]
+        for p in event.selection.points:
             if p.get("customdata") is not None:
                 points.append(p["customdata"])
     except AttributeError:
