@@ -105,6 +105,16 @@ def test_overview_change_from_previous_year() -> None:
     assert m.delta == "+137"
 
 
+def test_overview_drill_down_to_the_report_page() -> None:
+    at = run("dashboard.py", body=PINGTAN, year="2023")
+    picker = at.selectbox(key="head_pick")
+    assert picker.options == ["选择报告…", f"{PINGTAN} · 2023"]
+    picker.select_index(1).run()
+    (link,) = at.get("page_link")
+    assert link.proto.page == "report"
+    assert link.proto.query_string == f"id={report_id(PINGTAN, 2023)}"
+
+
 def test_overview_problems_panel() -> None:
     at = run("dashboard.py")
     by_rule = frame_with(at, "规则")
