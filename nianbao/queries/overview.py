@@ -30,7 +30,7 @@ _RATE_PARTS = ("disclosed", "partially_disclosed", "requests_closed")
 
 
 def coverage(engine: Engine, f: Filters) -> pd.DataFrame:
-    """Reports per body, year and format (the coverage grid)."""
+    """Reports per body, year and format (the coverage grid), grouped by region and scope."""
     r = REPORT.c
     stmt = (
         select(
@@ -44,7 +44,7 @@ def coverage(engine: Engine, f: Filters) -> pd.DataFrame:
         )
         .where(r.year.is_not(None), *report_conditions(f.with_(year=None)))
         .group_by(r.issuer_key, r.scope, r.region_id, r.year, r.format)
-        .order_by(r.scope, r.issuer_key, r.year)
+        .order_by(r.region_id, r.scope, r.issuer_key, r.year)
     )
     return read(engine, stmt)
 
