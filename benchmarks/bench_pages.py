@@ -47,7 +47,10 @@ def _pages(url: str, synthetic: bool) -> list[tuple[str, str, dict[str, str]]]:
         ("总览 · 一个主体", "dashboard.py", {**base, **body}),
         ("趋势", "pages/trends.py", base),
         ("趋势 · 一个主体", "pages/trends.py", {**base, "bodies": row.issuer_key} if row else base),
+        ("趋势 · 复议诉讼", "pages/trends.py", {**base, "view": "disputes"}),
+        ("趋势 · 人员经费", "pages/trends.py", {**base, "view": "staff"}),
         ("对比", "pages/compare.py", base),
+        ("对比 · 公开率", "pages/compare.py", {**base, "metric": "disclosure_rate"}),
     ]
     extra = [
         ("报告详情", "pages/report.py", {"id": str(row.id)} if row else {}),

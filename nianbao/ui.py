@@ -96,10 +96,18 @@ def setup_page(title: str) -> None:
 
 def error_box(exc: Exception) -> None:
     """One message that says what to do, never a traceback."""
-    st.error(
-        f"无法读取数据库：{type(exc).__name__}: {exc}\n\n"
-        "请先运行 `nianbao ingest` 导入报告，或检查 DATABASE_URL。"
-    )
+    text = str(getattr(exc, "orig", None) or exc)
+    if "no such table" in text or "does not exist" in text:
+        st.info(
+            "数据库里还没有报告。请运行 `nianbao ingest 文件或文件夹` 导入，"
+            "或在「导入」页上传报告。"
+        )
+        return
+    try:
+        detail = db.explain(get_engine(), exc)
+    except Exception:  # the engine itself cannot be made: say what we know
+        detail = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+    st.error(f"无法读取数据库：{detail}\n\n请检查 DATABASE_URL，或运行 `nianbao ingest` 导入报告。")
 
 
 # ---------------------------------------------------------------- URL filters

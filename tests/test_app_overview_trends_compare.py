@@ -235,3 +235,17 @@ def test_trends_one_line_per_region() -> None:
     row = table[(table["主体 / 地区"] == PINGTAN) & (table["年份"] == 2023)].iloc[0]
     # 2023: main report 81 + 经济发展局 3 + 财政金融局 0 (pingtan/2023-czj-024.txt)
     assert (row.iloc[2], row["报告数"]) == (84, 3)
+
+
+@pytest.mark.parametrize("script", ["dashboard.py", "pages/trends.py", "pages/compare.py"])
+def test_a_database_without_reports_gets_a_message_not_a_traceback(
+    script: str, tmp_path: Path
+) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.db'}"
+    try:
+        at = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT)
+        at.run()
+    finally:
+        os.environ["DATABASE_URL"] = build_db()
+    assert not at.exception
+    assert any("nianbao ingest" in i.value for i in at.info)

@@ -79,8 +79,10 @@ def report_conditions(f: Filters) -> list[Any]:
 
 
 def read(engine: Engine, stmt: Any) -> pd.DataFrame:
+    """Run a select; database errors stay SQLAlchemy errors (pandas would rewrap them)."""
     with engine.connect() as conn:
-        return pd.read_sql(stmt, conn)
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def regions(engine: Engine, include_synthetic: bool = False) -> pd.DataFrame:
