@@ -94,7 +94,7 @@ def main(extra: bool = False) -> None:
     engine = create_engine(url)
     with Session(engine) as s:
         report_id = s.scalar(
-            select(Report.id).where(Report.source.like("%2024-001.txt")).limit(1)
+            select(Report.id).where(Report.source.like("%2023-main-017.txt")).limit(1)
         ) or s.scalar(select(Report.id).limit(1))
         region = s.scalar(select(Region.id).where(Region.name == "平潭综合实验区").limit(1))
     engine.dispose()

@@ -63,11 +63,13 @@ if not meta.is_current:
     st.warning("这是一份旧版本：同一机关同一年度有更新的版本，统计与对比只使用当前版本。")
 if meta.synthetic:
     st.warning("合成数据：这份“报告”是为基准测试生成的，不是真实报告。")
+meta_rows = meta.rows()
 st.dataframe(
-    pd.DataFrame(meta.rows(), columns=["项目", "内容"]),
+    pd.DataFrame(meta_rows, columns=["项目", "内容"]),
     hide_index=True,
     width="stretch",
     placeholder="",
+    height=35 * (len(meta_rows) + 1) + 3,  # every row visible, no inner scrolling
 )
 
 facts = ui.query(rq.report_facts, report_id)
