@@ -199,6 +199,9 @@ def test_staffing_from_the_legacy_table(engine: Engine) -> None:
     table = s[s["source"] == "table"].set_index("metric")["value"]
     assert table["legacy.staff.total"] == 65
     assert table["legacy.funding"] == 5
+    # 2019+ reports state money in the narrative: "2023年，无收取信息处理费情况"
+    s = trends.staffing_funding(engine, common.Filters(bodies=(PINGTAN,), year=2023))
+    assert s.set_index(["metric", "source"]).loc[("text.fees.processing", "text"), "value"] == 0
 
 
 # ---------------------------------------------------------------- 对比
