@@ -254,3 +254,58 @@ def test_synthetic_reports_are_left_out_by_default(tmp_path) -> None:
         assert line["n_reports"].sum() + line["n_missing"].sum() > 0
     finally:
         e.dispose()
+
+
+# ---------------------------------------------------------------- both databases
+
+SMALL_SET = (
+    "pingtan/2023-main-017.txt",
+    "pingtan/2024-main-018.txt",
+    "pingtan/2023-jjf-057.txt",
+    "seed/000_082f890431297067.txt",
+)
+
+
+def test_the_same_figures_on_sqlite_and_postgresql(db_url: str) -> None:
+    from nianbao.db import get_engine
+    from nianbao.store import ingest_paths
+    from tests.dashboard_db import REPORTS
+
+    summary = ingest_paths([REPORTS / p for p in SMALL_SET], url=db_url, progress=False)
+    assert summary.failed == 0, summary.failures
+    e = get_engine(db_url)
+    pt = common.Filters(bodies=(PINGTAN,))
+
+    head = overview.headline(e, pt, 2024).set_index("key")
+    assert (head.loc["requests_received", "value"], head.loc["requests_received", "change"]) == (
+        218,
+        137,
+    )
+    assert head.loc["disclosure_rate", "value"] == pytest.approx(100 / 218)
+
+    regs = common.regions(e)
+    fujian = int(regs.loc[regs["name"] == "福建省", "id"].iloc[0])
+    assert set(common.bodies(e, common.Filters(region_id=fujian))["issuer_key"]) == {PINGTAN, JJF}
+
+    comp = trends.outcome_composition(e, pt)
+    assert comp[comp["year"] == 2023].set_index("category")["value"]["无法提供"] == 31
+    d = trends.disputes(e, pt).set_index(["year", "kind"])
+    assert d.loc[(2023, "行政复议"), "rate"] == pytest.approx(0.5)
+    mix = trends.applicant_mix(e, pt).set_index(["year", "applicant"])["value"]
+    assert mix[(2024, "natural_person")] == 217
+
+    body = seed_body(e)
+    line = trends.series_by_year(e, common.Filters(bodies=(body,)), "partially_disclosed")
+    assert line.set_index("year").loc[2016, "n_missing"] == 1
+    staff = trends.staffing_funding(e, common.Filters(bodies=(body,)))
+    assert staff.set_index("metric").loc["legacy.staff.total", "value"] == 65
+
+    c = compare.compare_bodies(e, common.Filters(year=2023)).set_index("issuer_key")
+    assert c.loc[PINGTAN, "requests_received"] == 81
+    assert math.isnan(c.loc[JJF, "disclosure_rate"])
+    failed = overview.failed_checks(e, common.Filters())
+    assert report_id(e, JJF, 2023) in set(failed.loc[failed["rule"] == "B1", "report_id"])
+
+    pair = compare.report_pair(e, report_id(e, PINGTAN, 2023), report_id(e, PINGTAN, 2024))
+    row = pair[(pair["metric"] == "requests.closed") & (pair["applicant"] == "total")].iloc[0]
+    assert (row["value_a"], row["value_b"]) == (81, 218)
