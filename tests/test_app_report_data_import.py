@@ -427,3 +427,53 @@ def test_report_page_downloads_original_and_facts(
     row = facts[(facts["指标代码"] == "requests.received") & (facts["申请人"] == "自然人")]
     assert row["数值"].tolist() == [3001]
     assert len(facts) == 25 * 7 + 15 + 10 + 1
+
+
+# --- the shared dashboard test database (real reports through the real pipeline) --------
+
+
+@pytest.fixture(scope="module")
+def real_db() -> Iterator[str]:
+    from dashboard_db import build_db
+
+    url = build_db()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", url)
+        yield url
+
+
+def _report_id(url: str, file: str) -> int:
+    """The id of the report ingested from data/reports/<file> (real or hand mode)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with Session(engine) as s:
+        report_id = s.scalar(select(Report.id).where(Report.source.like(f"%{file}")))
+    engine.dispose()
+    assert report_id is not None
+    return int(report_id)
+
+
+def test_real_db_report_page_pingtan_2023(real_db: str) -> None:
+    """pingtan/2023-main-017.txt: 新收 80 + 1 = 81; Table C 1 1 0 0 2 | 4 0 0 1 5 | 1 0 1 0 2."""
+    at = _run("report.py", id=str(_report_id(real_db, "pingtan/2023-main-017.txt")))
+    b = _frame_with(at, "项目", "自然人", "总计")
+    first = b.iloc[0]
+    assert (first["自然人"], first["商业企业"], first["总计"]) == ("80", "1", "81")
+    c = _frame_with(at, "行政复议·结果维持").iloc[0].tolist()
+    assert c == ["1", "1", "0", "0", "2", "4", "0", "0", "1", "5", "1", "0", "1", "0", "2"]
+
+
+def test_real_db_seed_blank_cells_stay_blank(real_db: str) -> None:
+    at = _run("report.py", id=str(_report_id(real_db, "seed/000_082f890431297067.txt")))
+    values = _frame_with(at, "统计指标", "统计数").set_index("统计指标")["统计数"]
+    assert values["（一）收到申请数"] == "2"
+    assert values["2.延期办结数"] == ""  # blank in the seed's 附表
+
+
+def test_real_db_data_page_one_body_one_year(real_db: str) -> None:
+    at = _run("data.py", metric="requests.received", years="2023-2023", body="平潭综合实验区")
+    frame = _frame_with(at, "报告ID", "申请人", "数值")
+    assert len(frame) == 7  # the 7 applicant columns of Table B
+    by_applicant = dict(zip(frame["申请人"], frame["数值"], strict=True))
+    assert (by_applicant["自然人"], by_applicant["总计"]) == (80, 81)
