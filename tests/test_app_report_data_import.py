@@ -477,3 +477,12 @@ def test_real_db_data_page_one_body_one_year(real_db: str) -> None:
     assert len(frame) == 7  # the 7 applicant columns of Table B
     by_applicant = dict(zip(frame["申请人"], frame["数值"], strict=True))
     assert (by_applicant["自然人"], by_applicant["总计"]) == (80, 81)
+
+
+def test_import_page_refuses_files_over_50_mb(db_url: str) -> None:
+    at = _run("import.py")
+    big = b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024)
+    at.file_uploader[0].set_value(("big.pdf", big, "application/pdf"))
+    at.run()
+    assert not at.exception
+    assert _errors(at) == ["big.pdf：文件有 50.0 MB，超过 50 MB 的上限（请拆分或压缩后再上传）"]
