@@ -50,6 +50,16 @@ def _format_marker(fig: go.Figure, years: pd.Series) -> None:
         )
 
 
+def plain(text: object) -> str:
+    """A label from a report, shown as written: plotly renders a subset of HTML
+    in labels (<b>, <br>, <a href>), so angle brackets become entities."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain_all(values: pd.Series) -> list[str]:
+    return [plain(v) for v in values]
+
+
 def _first_id(ids: object) -> int | None:
     if isinstance(ids, tuple | list) and ids:
         return int(ids[0])
@@ -59,12 +69,12 @@ def _first_id(ids: object) -> int | None:
 def coverage_grid(cov: pd.DataFrame) -> go.Figure:
     """Bodies × years, one square per (body, year), coloured by format, labelled by count."""
     fig = go.Figure()
-    bodies = list(dict.fromkeys(cov["issuer_key"]))
+    bodies = _plain_all(pd.Series(list(dict.fromkeys(cov["issuer_key"]))))
     for fmt, grp in cov.groupby("format", sort=False):
         fig.add_trace(
             go.Scatter(
                 x=grp["year"],
-                y=grp["issuer_key"],
+                y=_plain_all(grp["issuer_key"]),
                 mode="markers+text",
                 marker={"symbol": "square", "size": 18, "color": FORMAT_COLOURS.get(str(fmt))},
                 text=[str(n) if n > 1 else "" for n in grp["n_reports"]],
@@ -89,7 +99,7 @@ def trend_lines(df: pd.DataFrame, name: str, unit: str) -> go.Figure:
                 x=grp["year"],
                 y=grp["value"],
                 mode="lines+markers",
-                name=str(group),
+                name=plain(group),
                 connectgaps=False,
                 customdata=[_first_id(i) for i in grp["report_ids"]],
                 text=[
@@ -195,7 +205,7 @@ def ranking_bars(df: pd.DataFrame, key: str, label: str, unit: str = "") -> go.F
     fig = go.Figure(
         go.Bar(
             x=d[key],
-            y=d["issuer_key"],
+            y=_plain_all(d["issuer_key"]),
             orientation="h",
             customdata=ids,
             text=[f"{v:.1%}" if is_rate else f"{v:,.0f}" for v in d[key]],
@@ -217,7 +227,7 @@ def metrics_heatmap(
 
     A missing value is a gap (grey background), never a 0-coloured cell.
     """
-    bodies = list(raw["issuer_key"])
+    bodies = _plain_all(raw["issuer_key"])
     z = norm[keys].to_numpy(dtype=float)
     text = [
         [

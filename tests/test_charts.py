@@ -94,3 +94,20 @@ def test_charts_from_the_real_reports() -> None:
         assert dict(zip(rate.x, rate.y, strict=True))[2023] == 0.5
     finally:
         engine.dispose()
+
+
+def test_labels_from_reports_are_not_html_to_plotly() -> None:
+    df = pd.DataFrame(
+        {
+            "issuer_key": ['<a href="http://evil.example">局</a>', "<b>乙</b>"],
+            "requests_received": [5.0, 9.0],
+            "report_ids": [(1,), (2,)],
+        }
+    )
+    fig = charts.ranking_bars(df, "requests_received", "收到申请")
+    assert list(fig.data[0].y) == [
+        '&lt;a href="http://evil.example"&gt;局&lt;/a&gt;',
+        "&lt;b&gt;乙&lt;/b&gt;",
+    ]
+    line = charts.trend_lines(_line({2020: 1}, group="<script>x</script>"), "收到申请", "件")
+    assert line.data[0].name == "&lt;script&gt;x&lt;/script&gt;"
