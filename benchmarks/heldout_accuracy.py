@@ -72,6 +72,12 @@ class ReportScore:
     wrong: int = 0
     missing: int = 0
     extra: int = 0
+    # The same counts for the cells that carry information: a value other than
+    # 0 (most template cells are 0), and the null (undecidable) cells.
+    nonzero_expected: int = 0
+    nonzero_exact: int = 0
+    null_expected: int = 0
+    null_exact: int = 0
     error: str | None = None  # the LoaderError line when the file did not parse
     misses: list[Miss] = field(default_factory=list)
 
@@ -135,6 +141,8 @@ def score_report(txt: Path, expected: dict) -> ReportScore:
             raise ValueError(f"{txt.name}: expected cell {key} listed twice")
         want[key] = c["value"]
     score.expected_cells = len(want)
+    score.nonzero_expected = sum(v is not None and v != 0 for v in want.values())
+    score.null_expected = sum(v is None for v in want.values())
     try:
         report = parse_file(txt)
     except LoaderError as e:
@@ -165,6 +173,8 @@ def score_report(txt: Path, expected: dict) -> ReportScore:
         g, raw = got[key]
         if _same(value, g):
             score.exact += 1
+            score.nonzero_exact += value is not None and value != 0
+            score.null_exact += value is None
         else:
             score.wrong += 1
             score.misses.append(Miss(txt.name, "wrong", key[0], key[1], value, g, raw))
@@ -208,6 +218,15 @@ def render(m: Measurement, show_misses: bool = True) -> str:
         f"cells: {m.exact}/{m.expected_cells} exact = {100 * m.accuracy:.2f}%   "
         f"wrong {sum(r.wrong for r in m.reports)}, missing {sum(r.missing for r in m.reports)}, "
         f"extra {sum(r.extra for r in m.reports)}"
+    )
+    nz = sum(r.nonzero_expected for r in m.reports)
+    nz_ok = sum(r.nonzero_exact for r in m.reports)
+    nl = sum(r.null_expected for r in m.reports)
+    nl_ok = sum(r.null_exact for r in m.reports)
+    lines.append(
+        f"  of which non-zero: {nz_ok}/{nz} exact"
+        + (f" = {100 * nz_ok / nz:.2f}%" if nz else "")
+        + f"; expected null (blank or undecidable): {nl_ok}/{nl} exact"
     )
     if show_misses and m.misses:
         lines.append("")
