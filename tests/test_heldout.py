@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.legacy_labels import NEW_METRICS
+import loaders.legacy_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "data" / "heldout"
@@ -89,7 +89,9 @@ def test_heldout_reports_are_not_in_the_bundled_corpus() -> None:
 
 def test_expected_files_use_known_metric_and_applicant_codes() -> None:
     with open(ROOT / "loaders" / "metrics.csv", encoding="utf-8", newline="") as f:
-        metrics = {r["code"] for r in csv.DictReader(f)} | set(NEW_METRICS)
+        metrics = {r["code"] for r in csv.DictReader(f)}
+    # Codes the legacy parser emits before they reach metrics.csv (legacy.appeals …).
+    metrics |= set(getattr(loaders.legacy_labels, "NEW_METRICS", {}))
     with open(ROOT / "loaders" / "applicants.csv", encoding="utf-8", newline="") as f:
         applicants = {r["key"] for r in csv.DictReader(f)} | {None}
     for p in HELDOUT.glob("*.expected.json"):
