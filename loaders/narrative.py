@@ -82,7 +82,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "text.requests.received",
         re.compile(
-            r"(?:收到|接到)(?:[^，。；,;]{0,12}?(?:政府信息公开|信息公开|依申请公开|公开))?"
+            r"(?:收到|接到)(?:[^，。；,;]{0,12}?(?:政府信息公开|信息公开|依申请公开|公开政府信息|公开))?"
             rf"(?:的)?申请(?:共计|共|合计|总计)?(?:为)?{_NUM}{_COUNT_UNITS}"
         ),
         not_after=("结转", "上年"),
@@ -95,11 +95,24 @@ _RULES: tuple[_Rule, ...] = (
         ),
         not_after=("结转", "上年"),
     ),
+    # 依申请公开 as the name of the request itself, right after the verb:
+    # 「受理依申请公开14件」「受理依申请公开的数量为5条」「收到依申请公开信息1件」.
+    # Not 「依申请公开政府信息5条」 alone: without 收到/受理 that counts items.
     _Rule(
         "text.requests.received",
         re.compile(
-            rf"(?:收到|受理|接收|接到){_NUM}(?P<unit>件|条|宗|份)"
-            r"(?:政府信息公开|信息公开|依申请公开)?申请"
+            r"(?:收到|受理|接收|接到)依申请公开(?:政府)?(?:信息)?"
+            rf"(?:的)?(?:数量|总数|件数)?(?:共计|共|合计|总计)?(?:为|是)?{_NUM}{_COUNT_UNITS}"
+        ),
+        not_after=("结转", "上年"),
+    ),
+    # Number first: 「受理2件政府信息公开申请」「收到1项有关政府信息公开的申请」
+    # 「受理的14件依申请公开」.
+    _Rule(
+        "text.requests.received",
+        re.compile(
+            rf"(?:收到|受理|接收|接到)(?:的)?{_NUM}(?P<unit>件|条|宗|份|项)"
+            r"(?:(?:有关|关于)?(?:政府信息公开|信息公开|依申请公开)?(?:的)?申请|依申请公开)"
         ),
         not_after=("结转", "上年"),
     ),
@@ -109,7 +122,10 @@ _RULES: tuple[_Rule, ...] = (
         "text.requests.closed",
         re.compile(
             r"(?:(?<=[，,；;。：:\s])|^)(?:全年|本年度|共|已|均已|并|及时|依法|依规|按时|规范|全部|受理并)*"
-            rf"(?:办结|答复)(?:申请)?(?:共计|共)?{_NUM}{_COUNT_UNITS}"
+            # 「对依申请公开的答复总数21条」: the answers to all requests.
+            r"(?:对(?:依申请公开|政府信息公开申请|信息公开申请|申请)的)?"
+            r"(?:办结|答复)(?:总数|件数|数)?(?:(?:政府信息公开|信息公开|依申请公开)?申请)?"
+            rf"(?:共计|共|为)?{_NUM}{_COUNT_UNITS}"
         ),
     ),
     _Rule(
@@ -119,6 +135,14 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "text.litigation.total",
         re.compile(rf"行政诉讼(?:案件)?(?:共计|共|合计)?{_NUM}{_COUNT_UNITS}"),
+    ),
+    # 「行政复议7件，诉讼9件」: 行政 is not repeated for the second kind.
+    _Rule(
+        "text.litigation.total",
+        re.compile(
+            r"行政复议(?:案件|申请)?(?:共计|共|合计)?\d+(?:件|条|宗|起|份)"
+            rf"[，,、；;]诉讼(?:案件)?(?:共计|共|合计)?{_NUM}{_COUNT_UNITS}"
+        ),
     ),
     _Rule(
         "text.fees.processing",

@@ -130,6 +130,14 @@ _END_WORDS = (
 )
 _TITLE_END_WORDS = re.compile("|".join(_END_WORDS))
 _MAX_TITLE = 40
+_FULL_TITLES_LONGEST_FIRST = tuple(sorted(_FULL_TITLES, key=len, reverse=True))
+# After a known title: 与/及/和/、 and a few characters up to an ending word.
+_TITLE_MORE = re.compile(
+    r"[与及和、][^，,。：:；;！!？?\s（(0-9０-９“\"|‖]{0,8}?(?:" + "|".join(_END_WORDS) + ")"
+)
+# A title delimited by a line end or space, ending like a title, is whole.
+_WHOLE_TITLE_END = re.compile("(?:" + "|".join(_END_WORDS) + "|表)$")
+_MAX_WHOLE_TITLE = 30
 
 # Characters after which a heading starts cleanly: the start of a line, the end
 # of a sentence, a space, a digit or closing bracket (a table cell before it).
@@ -179,13 +187,27 @@ def _title_of(text: str, pos: int) -> tuple[str, int]:
         i += 1
     window = text[i : i + _MAX_TITLE + 10]
     line = window.split("\n", 1)[0]
-    for full in sorted(_FULL_TITLES, key=len, reverse=True):
+    for full in _FULL_TITLES_LONGEST_FIRST:
         if line.startswith(full):
+            # 「需要说明的其他事项与附表」: a conjunction continues the printed
+            # title up to its own ending word.
+            more = _TITLE_MORE.match(line, len(full))
+            if more:
+                full = line[: more.end()]
             return full, i + len(full)
     stop = _TITLE_STOP.search(line)
     raw = line[: stop.start()] if stop else line
     if len(raw) > _MAX_TITLE or (stop is None and len(line) == len(window)):
         raw = raw[:_MAX_TITLE]
+    # A short title that ends its line is kept as written when it ends like a
+    # title; one followed by a space only when it names a table (…统计表 指标名称…),
+    # as prose in a run-together dump may end in 情况 before a space too.
+    if len(raw) <= _MAX_WHOLE_TITLE:
+        line_end = stop is None and (len(line) < len(window) or i + len(line) == len(text))
+        if line_end and _WHOLE_TITLE_END.search(raw):
+            return raw, i + len(raw)
+        if stop and stop.group(0).isspace() and raw.endswith("表"):
+            return raw, i + len(raw)
     # Cut after the first ending word (情况, 措施 …) unless a conjunction
     # continues the title: 存在的主要问题及改进措施.
     for m in _TITLE_END_WORDS.finditer(raw):

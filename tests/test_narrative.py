@@ -200,3 +200,108 @@ def test_report_year_can_be_given() -> None:
     sections = (Section("一", "总体情况", "2022年，主动公开政府信息99条。", 1),)
     assert [f.value for f in text_facts(sections)[0]] == [99]
     assert text_facts(sections, year=2023) == ((), ())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric", "value", "raw"),
+    [
+        # other/2019-002 (上海市政府办公厅 2019): 政府信息公开申请 after 答复.
+        (
+            "答复政府信息公开申请805件（含上年度结转申请18件，另有72件申请按照《条例》顺延到下年度答复），"
+            "均在法定期限内予以答复。",
+            "text.requests.closed",
+            805,
+            "805件",
+        ),
+        # same report: 诉讼 right after 行政复议, 行政 not repeated.
+        (
+            "信息公开类行政复议7件，诉讼9件，均获维持，继续保持了省级政府零败诉的记录。",
+            "text.litigation.total",
+            9,
+            "9件",
+        ),
+        # pingtan/2012-county-004: 答复总数 names the metric.
+        (
+            "对依申请公开的答复总数21条，其中同意公开答复数17条，其它公开答复数2条，免于公开答复数2条；",
+            "text.requests.closed",
+            21,
+            "21条",
+        ),
+        # pingtan/2013-gaj-189: 公开政府信息申请.
+        ("2013年，共收到公民提出的公开政府信息申请2条。", "text.requests.received", 2, "2条"),
+        # pingtan/2017-czj-147: the count word 项, 有关…的申请.
+        (
+            "2017年我局收到1项有关政府信息公开的申请，未收到有关政府信息公开行政复议申请。",
+            "text.requests.received",
+            1,
+            "1项",
+        ),
+        # pingtan/2017-scj-154: 受理依申请公开的数量为 (历年累计 is skipped).
+        (
+            "（一）受理依申请公开的数量2017年度，我局受理依申请公开的数量为5条，"
+            "历年累计受理依申请公开数5条。",
+            "text.requests.received",
+            5,
+            "5条",
+        ),
+        # same report: 已答复件数.
+        (
+            "（二）依申请公开办理情况2017年度，已答复件数5件，已答复中“同意公开”的件数为2件，"
+            "“部分公开”的件数为0件，“不予公开”的件数1件。",
+            "text.requests.closed",
+            5,
+            "5件",
+        ),
+        # pingtan/2017-zrz-157: 受理依申请公开 + number, and number first.
+        (
+            "（一）受理依申请公开的数量2017年我局受理依申请公开14件，其中当面申请1件、网上申请2件、"
+            "信函传真申请11件。",
+            "text.requests.received",
+            14,
+            "14件",
+        ),
+        (
+            "（二）依申请公开办理情况2017年我局受理的14件依申请公开全都按规定进行了并建立了政府信息依申请公开档案。",
+            "text.requests.received",
+            14,
+            "14件",
+        ),
+        # pingtan/2018-jtj-141: 收到依申请公开信息.
+        ("（一）2018年度共收到依申请公开信息1件。", "text.requests.received", 1, "1件"),
+        # pingtan/2025-shs-094.
+        (
+            "全年受理依申请公开3件，均在法定时限内办结。",
+            "text.requests.received",
+            3,
+            "3件",
+        ),
+    ],
+)
+def test_request_and_litigation_wordings(
+    sentence: str, metric: str, value: float, raw: str
+) -> None:
+    facts, warnings = _one(sentence)
+    fact = {f.metric: f for f in facts}[metric]
+    assert (fact.value, fact.raw, fact.unit) == (value, raw, "件")
+    assert warnings == ()
+
+
+def test_outcome_counts_and_channels_are_not_totals() -> None:
+    # 「已答复中“同意公开”的件数为2件」 and 「依申请公开政府信息5条」 (items, no
+    # 收到/受理) are not request totals; 「民事诉讼3件」 is not 行政诉讼.
+    facts, _ = _one(
+        "已答复中“同意公开”的件数为2件。依申请公开政府信息5条。法律顾问代理民事诉讼3件，行政复议2件。"
+    )
+    assert {f.metric: f.value for f in facts} == {"text.review.total": 2}
+
+
+def test_two_different_request_counts_2018_zrz() -> None:
+    # 「2018年我局受理依申请公开11件」 and 「2018年我局受理的14件依申请公开」
+    # (the table says 13): one fact, None, and a warning naming both.
+    facts, warnings = _facts("pingtan/2018-zrz-146.txt")
+    fact = facts["text.requests.received"]
+    assert (fact.value, fact.raw) == (None, "")
+    about = [w for w in warnings if w.startswith("text.requests.received")]
+    assert len(about) == 1
+    assert about[0].startswith("text.requests.received: the text gives different figures: 11件 (")
+    assert "; 14件 (" in about[0]

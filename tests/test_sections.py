@@ -201,3 +201,41 @@ def test_every_bundled_report_splits_in_increasing_order() -> None:
         numbers = [numeral_value(s.number) for s in sections if s.number]
         assert numbers == sorted(numbers), row["file"]
         assert [s.order for s in sections] == list(range(len(sections)))
+
+
+def test_known_title_continued_by_a_conjunction() -> None:
+    # 「六、需要说明的其他事项与附表 （一）本年度无其他事项需说明。」: the known
+    # title 需要说明的其他事项 does not cut off 与附表.
+    sections = split_sections(doc_for("pingtan/2017-nyn-153.txt").text)
+    assert sections[-1].title == "需要说明的其他事项与附表"
+    assert sections[-1].text.startswith("（一）本年度无其他事项需说明。")
+    # Glued to the body: 「六、需要说明的其他事项与附表按照《国务院办公厅…」.
+    sections = split_sections(doc_for("pingtan/2023-nyn-078.txt").text)
+    assert sections[-1].title == "需要说明的其他事项与附表"
+    assert sections[-1].text.startswith("按照《国务院办公厅关于印发")
+
+
+def test_short_heading_title_kept_whole_up_to_a_space() -> None:
+    # 「六、平潭综合实验区政府信息公开情况统计表 指标名称 计量单位…」: the title
+    # ends at the space, not at the first 情况.
+    sections = split_sections(doc_for("pingtan/2014-main-009.txt").text)
+    assert (sections[-1].number, sections[-1].title) == (
+        "六",
+        "平潭综合实验区政府信息公开情况统计表",
+    )
+    assert sections[-1].text.startswith("指标名称 计量单位")
+
+
+def test_glued_title_is_still_cut_at_its_ending_word() -> None:
+    # Prose glued to the title and ending in 情况 before a space is body text;
+    # a short line ending like a title is the title as written.
+    sections = split_sections(
+        "一、基本情况我局高度重视此项工作的开展情况 全年无申请。\n"
+        "二、工作开展情况与成效\n我局按时发布。\n三、政府信息公开情况统计表\n指标名称"
+    )
+    assert [(s.number, s.title) for s in sections] == [
+        ("一", "基本情况"),
+        ("二", "工作开展情况与成效"),
+        ("三", "政府信息公开情况统计表"),
+    ]
+    assert sections[0].text == "我局高度重视此项工作的开展情况 全年无申请。"
