@@ -73,9 +73,7 @@ def _headline(f: common.Filters, year: int) -> None:
             if row.n_missing:
                 note += f"，{row.n_missing} 份缺失"
             st.caption(note)
-    ids = sorted({i for t in head["report_ids"] for i in t})
-    if ids:
-        ui.report_picker(ui.query(common.reports_by_id, tuple(ids)), key="head_pick")
+    ui.reports_behind([i for t in head["report_ids"] for i in t], key="head_pick")
 
 
 def _coverage(f: common.Filters) -> None:

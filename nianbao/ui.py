@@ -23,6 +23,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from nianbao import db
+from nianbao.queries import common
 from nianbao.queries.common import SCOPE_LABELS, Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,6 +329,20 @@ def report_picker(reports: pd.DataFrame, key: str, label: str = "打开报告") 
     if choice is not None:
         report_link(choice, names[choice])
     return choice
+
+
+MAX_PICKER = 300  # a longer list is no help to a reader and slow to send
+
+
+def reports_behind(ids: Sequence[int], key: str, label: str = "打开报告") -> int | None:
+    """The picker for the reports behind a figure, or a note when there are too many."""
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return None
+    if len(ids) > MAX_PICKER:
+        st.caption(f"这一图表背后有 {len(ids)} 份报告；选择主体或地区后可在此打开单份报告。")
+        return None
+    return report_picker(query(common.reports_by_id, tuple(ids)), key=key, label=label)
 
 
 def chart(

@@ -119,8 +119,7 @@ else:
 
     st.markdown("**排名表**")
     st.dataframe(styled(table), hide_index=True)
-    ids = sorted({i for t in data["report_ids"] for i in t})
-    ui.report_picker(ui.query(common.reports_by_id, tuple(ids)), key="rank_pick")
+    ui.reports_behind([i for t in data["report_ids"] for i in t], key="rank_pick")
 
     st.markdown("**主体 × 指标**")
     norm = compare.normalise(drawn, HEATMAP_KEYS)

@@ -18,12 +18,6 @@ COMPARABLE = {
 }
 
 
-def _reports_behind(df, key: str) -> None:  # type: ignore[no-untyped-def]
-    ids = sorted({i for t in df["report_ids"] for i in t}) if len(df) else []
-    if ids:
-        ui.report_picker(ui.query(common.reports_by_id, tuple(ids)), key=key)
-
-
 def _counts_table(df, value_label: str):  # type: ignore[no-untyped-def]
     return df.drop(columns=["report_ids"], errors="ignore").rename(
         columns={
@@ -100,7 +94,7 @@ else:
     )
     if picked:
         ui.report_link(int(picked[0]), "打开所选报告")
-    _reports_behind(line, "trend_pick")
+    ui.reports_behind([i for t in line["report_ids"] for i in t], key="trend_pick")
 
 # One breakdown at a time (bound to ?view=…): each is a query over every
 # report in scope, and only the one looked at should cost time.
