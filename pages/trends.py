@@ -81,6 +81,8 @@ if chosen_regions and not chosen:
     line = ui.query(trends.series_by_region, base, key, tuple(chosen_regions))
 else:
     line = ui.query(trends.series_by_year, f, key, group_by)
+    if not chosen:
+        st.caption("未选择主体：所选范围内全部报告合计为一条线。")
 if line.empty:
     st.info("所选范围内没有这一指标的数据。")
 else:
@@ -105,6 +107,11 @@ VIEWS = {
     "staff": "人员与经费",
 }
 st.divider()
+st.caption(
+    "以下分项为"
+    + (f"所选 {len(chosen)} 个主体" if chosen else "左侧所选范围内全部报告")
+    + "的合计；空白值不计为0，表中列出缺失数。"
+)
 view = ui.url_selectbox(
     "分项",
     list(VIEWS),
