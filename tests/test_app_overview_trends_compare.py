@@ -249,3 +249,13 @@ def test_a_database_without_reports_gets_a_message_not_a_traceback(
         os.environ["DATABASE_URL"] = build_db()
     assert not at.exception
     assert any("nianbao ingest" in i.value for i in at.info)
+
+
+def test_overview_blank_cell_makes_a_rate_missing_not_zero() -> None:
+    # seed (长春市朝阳区 2016): 同意公开 2, 同意部分公开 blank, 答复 2 — the rate is unknown
+    at = run("dashboard.py", body=seed_body(), year="2016")
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["收到申请"] == "2"
+    assert shown["公开率"] == "缺失"
+    captions = [c.value for c in at.caption]
+    assert "0 份报告，1 份缺失" in captions
