@@ -283,7 +283,7 @@ def fmt_change(v: Any, unit: str = "") -> str | None:
     return f"{v:+,.0f}" if float(v).is_integer() else f"{v:+,.2f}"
 
 
-def blank_missing(table: pd.DataFrame, max_rows: int = 5000) -> Any:
+def blank_missing(table: pd.DataFrame, max_rows: int = 1000) -> Any:
     """The table with missing numbers shown as blank cells (not 0, not 'None').
 
     Very large tables are passed through unstyled (styling costs time per cell).

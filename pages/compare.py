@@ -62,7 +62,13 @@ def _num(v: float) -> str:
 
 
 def styled(table: pd.DataFrame):  # type: ignore[no-untyped-def]
-    """Blank cells for missing values (never 0 or 'None'); rates as percentages."""
+    """Blank cells for missing values (never 0 or 'None'); rates as percentages.
+
+    Styling is per cell in Python: a very long table is passed through as is
+    (missing values then read 'None', still never 0).
+    """
+    if len(table) > 300:
+        return table
     rates = [c for c in compare.RATES.values() if c in table]
     counts = [c for c in table.columns if c not in rates and table[c].dtype.kind in "fi"]
     return table.style.format(_num, subset=counts).format(
