@@ -68,14 +68,33 @@ class _Rule:
 
 
 _COUNT_UNITS = r"(?P<unit>件|条|宗|起|份)"
+_NOT_PROACTIVE = ("依申请", "申请", "不予", "不予以", "予以", "不", "部分", "同意", "应")
 _RULES: tuple[_Rule, ...] = (
     _Rule(
         "text.proactive.items",
         re.compile(
-            r"(?:主动)?(?:公开|公布)(?:了)?(?:各类|各种|各项)?(?:政府|政务)?信息(?:共计|共|合计|总计)?"
+            # 主动公开行政许可、行政处罚等各类政府信息: an enumeration ending
+            # in 等 may stand between 主动公开 and the kind of information.
+            r"(?:主动(?:公开|公布)(?:了)?(?:[^，。；,;]{1,20}?等)?|(?:公开|公布)(?:了)?)"
+            r"(?:各类|各种|各项)?(?:政府|政务)?信息(?:共计|共|合计|总计)?"
             rf"(?:为|达|达到)?{_NUM}(?P<unit>条)"
         ),
-        not_after=("依申请", "申请", "不予", "不予以", "予以", "不", "部分", "同意", "应"),
+        not_after=_NOT_PROACTIVE,
+    ),
+    # 「全年主动公开信息数160条」; not 「…公文类政府信息共432条，其中主动公开信息数
+    # 99条」 (a part of one kind), nor 「主动公开信息数为62条」 of one office.
+    _Rule(
+        "text.proactive.items",
+        re.compile(rf"主动(?:公开|公布)信息数{_NUM}(?P<unit>条)"),
+        not_after=(*_NOT_PROACTIVE, "其中"),
+    ),
+    # Word order 「全年政府信息主动公开52条」.
+    _Rule(
+        "text.proactive.items",
+        re.compile(
+            rf"(?:政府|政务)信息主动(?:公开|公布)(?:共计|共|合计|总计)?(?:为|达|达到)?{_NUM}(?P<unit>条)"
+        ),
+        not_after=_NOT_PROACTIVE,
     ),
     # 收到 may stand alone (共收到70件申请); 受理 needs 信息公开 (受理申请 is
     # also said of licensing windows).
@@ -163,7 +182,8 @@ _RULES: tuple[_Rule, ...] = (
 
 # An explicit statement that no processing fee was charged.
 _NO_FEE = re.compile(
-    r"(?:未|没有|无|不曾|均未)(?:产生|收取|发生|征收|收)[^。；;，,]{0,10}?信息(?:公开)?处理费"
+    r"(?:未|没有|无|不曾|均未)(?:向申请人)?(?:产生|收取|发生|征收|收)[^。；;，,]{0,10}?"
+    r"(?:信息(?:公开)?处理费|信息公开费用)"
     r"|无(?:收取)?信息(?:公开)?处理费"
     r"|信息(?:公开)?处理费[^。；;]{0,6}?(?:为0|为零|0元)"
 )
@@ -179,6 +199,7 @@ _SUB_BODY = re.compile(
     r"各[\u4e00-\u9fff]{0,4}?(?:单位|部门|乡镇|街道|县区|区县|片区|处室|科室)"
     r"|其他(?:科室|部门|单位)|区直|县直|乡镇|街道|下属|所属"
 )
+_LIST_OPENER = re.compile(r"包括|其中|分别")
 _CLAUSE_START = re.compile(r"[，,；;：:（(]")
 _YEAR_IN = re.compile(r"((?:19|20)\d{2})\s*年")
 _DOC_NUMBER = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]")
@@ -273,6 +294,7 @@ def _hits_in(sentence: str, location: str, year: int | None) -> list[_Hit]:
     years = {int(y) for y in _YEAR_IN.findall(_DOC_NUMBER.sub("", sentence))}
     if year is not None and years and year not in years:
         return []
+    own_total = f"{year}年累计" if year is not None else ""
     hits: list[_Hit] = []
     for rule in _RULES:
         if rule.metric == "text.requests.closed" and "申请" not in sentence:
@@ -282,7 +304,11 @@ def _hits_in(sentence: str, location: str, year: int | None) -> list[_Hit]:
             if any(before.endswith(w) for w in rule.not_after):
                 continue
             clause = _clause_before(sentence, m.start())
-            if _OTHER_PERIOD.search(clause + m.group(0)) or _SUB_BODY.search(clause):
+            period = clause + m.group(0)
+            if own_total:
+                # 「2025年累计主动公开…」 is the report year's own total.
+                period = period.replace(own_total, "全年累计")
+            if _OTHER_PERIOD.search(period) or _SUB_BODY.search(clause):
                 continue
             if _is_part(clause):
                 continue
@@ -339,10 +365,22 @@ def text_facts(
     warnings: list[str] = []
     for section in sections:
         location = _location(section)
+        # Metrics whose total opened a list (「…公开政府信息267条，信息类别包括
+        # …4条；…；在…专栏公开信息83条。」): the ；-separated items up to the
+        # end of the sentence are its parts, not other totals.
+        listing: set[str] = set()
         for sentence in _sentences(section.text):
             per_metric: dict[str, list[_Hit]] = {}
             for h in _hits_in(sentence, location, year):
-                per_metric.setdefault(h.metric, []).append(h)
+                if h.metric not in listing:
+                    per_metric.setdefault(h.metric, []).append(h)
+            if not sentence.endswith(("；", ";")):
+                listing = set()
+            else:
+                for metric, hits in per_metric.items():
+                    after = sentence[sentence.find(hits[0].raw) + len(hits[0].raw) :]
+                    if _LIST_OPENER.search(after):
+                        listing.add(metric)
             for metric, hits in per_metric.items():
                 hits = _strongest(hits)
                 # 专职1名、兼职1名: parts of a staff total that is not stated.

@@ -305,3 +305,75 @@ def test_two_different_request_counts_2018_zrz() -> None:
     assert len(about) == 1
     assert about[0].startswith("text.requests.received: the text gives different figures: 11件 (")
     assert "; 14件 (" in about[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "raw"),
+    [
+        # pingtan/2023-jsp-126: 信息数 right before the number.
+        (
+            "全年主动公开信息数160条，其中机关职能类信息13条，行政许可类信息4条；",
+            160,
+            "160条",
+        ),
+        # pingtan/2023-zrz-106: word order 政府信息主动公开.
+        (
+            "全年政府信息主动公开52条，其中政策及规范性文件类3条，"
+            "国土资源城乡建设环保能源类信息 45，其他类4条。",
+            52,
+            "52条",
+        ),
+        # pingtan/2025-jjp-121: the report year's own 累计.
+        (
+            "2025年累计主动公开政府信息20条，其中监督检查情况8条，其他应主动公开的政府信息12条。",
+            20,
+            "20条",
+        ),
+        # pingtan/2025-lyy-073: an enumeration ending in 等 after 主动公开.
+        ("全年主动公开行政许可、行政处罚等各类政府信息80条。", 80, "80条"),
+    ],
+)
+def test_proactive_wordings(sentence: str, value: float, raw: str) -> None:
+    facts, warnings = text_facts(
+        (Section("一", "总体情况", sentence, 1),), year=2025 if "2025" in sentence else 2023
+    )
+    fact = {f.metric: f for f in facts}["text.proactive.items"]
+    assert (fact.value, fact.raw) == (value, raw)
+    assert warnings == ()
+
+
+def test_proactive_parts_and_other_years_are_not_totals() -> None:
+    # 2024-shs-093: 「其中主动公开信息数99条」 is a part of 公文类 documents;
+    # 2011-main-002: 「公开办主动公开信息数为62条」 is one office; 2024年累计 in a
+    # 2025 report is another period.
+    sentences = (
+        "全年印发公文类政府信息共432条，其中主动公开信息数99条，依申请公开信息数311条。",
+        "在互联网上，2025年区管委会、县政府公开办主动公开信息数为62条。",
+        "2024年累计主动公开政府信息30条。",
+    )
+    for s in sentences:
+        assert text_facts((Section("一", "总体情况", s, 1),), year=2025) == ((), ()), s
+
+
+def test_items_of_a_list_after_a_total_are_parts() -> None:
+    # pingtan/2021-htp-110: 「…公开政府信息267条，信息类别包括…4条；…；在…专栏公开
+    # 信息83条。」: the ；-separated items are parts of 267, not a second total.
+    facts, warnings = _facts("pingtan/2021-htp-110.txt")
+    assert (facts["text.proactive.items"].value, facts["text.proactive.items"].raw) == (
+        267,
+        "267条",
+    )
+    assert not any(w.startswith("text.proactive.items") for w in warnings)
+    # A list ends at 。: a later total in its own sentence still conflicts.
+    facts, warnings = _one(
+        "2023年公开政府信息26条，其中规划类2条；其他类24条。2023年在专栏公开信息83条。"
+    )
+    assert [(f.metric, f.value) for f in facts] == [("text.proactive.items", None)]
+
+
+def test_no_fee_charged_to_the_applicant_2025_shs() -> None:
+    facts, _ = _one("2025年度我局无向申请人收取政府信息公开费用的情况。")
+    fee = {f.metric: f for f in facts}["text.fees.processing"]
+    assert (fee.value, fee.raw, fee.unit) == (0, "无向申请人收取政府信息公开费用", "万元")
+    # A policy (不收取费用) is not this year's fee.
+    assert _one("本机关依申请提供政府信息，不收取费用。") == ((), ())
