@@ -11,10 +11,12 @@ from typing import Any
 from loaders.model import CheckResult, Fact, ParsedReport
 
 
-def _number(value: float | None) -> int | float | None:
-    """Counts print as integers (3649, not 3649.0); money keeps its decimals."""
+def _number(value: float | None, unit: str) -> int | float | None:
+    """Counts print as integers (3649, not 3649.0); money (万元) is always a float."""
     if value is None:
         return None
+    if unit == "万元":
+        return float(value)
     if float(value).is_integer():
         return int(value)
     return value
@@ -24,7 +26,7 @@ def fact_json(f: Fact) -> dict[str, Any]:
     out: dict[str, Any] = {
         "metric": f.metric,
         "applicant": f.applicant,
-        "value": _number(f.value),
+        "value": _number(f.value, f.unit),
         "raw": f.raw,
         "unit": f.unit,
         "source": f.source,
