@@ -118,21 +118,17 @@ def _problems(f: common.Filters) -> None:
         if by_rule.empty:
             st.caption("没有未通过的检查。")
         else:
-            st.dataframe(
+            ui.show_table(
                 by_rule.rename(columns={"rule": "规则", "n_reports": "报告数"}),
-                hide_index=True,
             )
             failed = ui.query(overview.failed_checks, f)
-            st.dataframe(
+            ui.show_table(
                 failed[["issuer_key", "year", "rule", "detail"]].rename(
                     columns={"issuer_key": "主体", "year": "年份", "rule": "规则", "detail": "说明"}
                 ),
-                hide_index=True,
             )
-            ui.report_picker(
-                failed.rename(columns={"report_id": "id"}),
-                key="failed_pick",
-                label="打开未通过的报告",
+            ui.reports_behind(
+                list(failed["report_id"]), key="failed_pick", label="打开未通过的报告"
             )
     with right:
         st.markdown("**缺失的年份**（主体首末年份之间没有报告）")
@@ -140,7 +136,7 @@ def _problems(f: common.Filters) -> None:
         if gaps.empty:
             st.caption("没有缺失的年份。")
         else:
-            st.dataframe(
+            ui.show_table(
                 gaps.rename(
                     columns={
                         "issuer_key": "主体",
@@ -149,7 +145,6 @@ def _problems(f: common.Filters) -> None:
                         "last_year": "末年",
                     }
                 ),
-                hide_index=True,
             )
 
 

@@ -294,6 +294,17 @@ def blank_missing(table: pd.DataFrame, max_rows: int = 1000) -> Any:
     return table.style.format(lambda v: "" if is_missing(v) else f"{v:.10g}", subset=numeric)
 
 
+def show_table(table: Any, **kwargs: Any) -> None:
+    """st.dataframe with a missing value shown as a blank cell (not 'None', never 0).
+
+    ``table`` is a DataFrame (numbers get plain formatting) or a ready Styler.
+    """
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    data = blank_missing(table) if isinstance(table, pd.DataFrame) else table
+    st.dataframe(data, placeholder="", **kwargs)
+
+
 # ---------------------------------------------------------------- drill-down
 
 
@@ -365,9 +376,7 @@ def chart(
         config={"displaylogo": False},
     )
     with st.expander("数据表"):
-        st.dataframe(
-            blank_missing(table), hide_index=True, width="stretch", column_config=column_config
-        )
+        show_table(table, column_config=column_config)
     points: list[Any] = []
     try:
         for p in event.selection.points:

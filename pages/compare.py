@@ -124,7 +124,7 @@ else:
         ui.report_link(int(picked[0]), "打开所选报告")
 
     st.markdown("**排名表**")
-    st.dataframe(styled(table), hide_index=True)
+    ui.show_table(styled(table))
     ui.reports_behind([i for t in data["report_ids"] for i in t], key="rank_pick")
 
     st.markdown("**主体 × 指标**")
@@ -177,7 +177,7 @@ else:
             style = "background-color: #fff3b0" if row["differs"] else ""
             return [style] * len(row)
 
-        st.dataframe(
+        ui.show_table(
             shown.style.apply(_highlight, axis=1).format(
                 _num, subset=["报告 A", "报告 B", "差值（B−A）"]
             ),
