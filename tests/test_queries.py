@@ -309,3 +309,10 @@ def test_the_same_figures_on_sqlite_and_postgresql(db_url: str) -> None:
     pair = compare.report_pair(e, report_id(e, PINGTAN, 2023), report_id(e, PINGTAN, 2024))
     row = pair[(pair["metric"] == "requests.closed") & (pair["applicant"] == "total")].iloc[0]
     assert (row["value_a"], row["value_b"]) == (81, 218)
+
+
+def test_synthetic_generator_refuses_the_bundled_database() -> None:
+    from benchmarks.synthetic_db import BUNDLED, generate
+
+    with pytest.raises(SystemExit, match="bundled"):
+        generate(f"sqlite:///{BUNDLED}", n_reports=1)
