@@ -177,6 +177,32 @@ def _main(page: Any) -> Any:
     return page.locator('[data-testid="stMain"]')
 
 
+def _idle(page: Any) -> None:
+    """Wait until Streamlit has finished the current run (no stale elements, no runner)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')"
+        " && !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')",
+        timeout=TIMEOUT_MS,
+    )
+
+
+def _download(page: Any, button: Any, attempts: int = 3) -> Any:
+    """Click a download button and return the download; a click that lands while
+    a rerun replaces the button is retried (the machine may be busy)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        _idle(page)
+        try:
+            with page.expect_download(timeout=20_000) as info:
+                button.click()
+            return info.value
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def test_overview_and_navigation_render_in_chinese(app: dict[str, Any], page: Any) -> None:
     page.goto(app["base"] + "/")
     page.get_by_role("heading", name="总览").first.wait_for()
@@ -213,9 +239,7 @@ def test_filter_changes_url_and_drill_down_opens_the_report(app: dict[str, Any],
     main.get_by_text(f"共 {expected_non_null} 行").first.wait_for()
     assert "years=2016-2016" in page.url
     # The Excel export holds exactly the rows shown (downloaded by the browser).
-    with page.expect_download() as download_info:
-        main.get_by_role("button", name="导出 Excel").click()
-    download = download_info.value
+    download = _download(page, main.get_by_role("button", name="导出 Excel"))
     assert download.suggested_filename == "nianbao-facts.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     sheet = book.active
