@@ -18,7 +18,7 @@ import streamlit as st
 from loaders.catalog import metrics
 from loaders.errors import LoaderError
 from loaders.model import CheckResult, ParsedReport
-from nianbao import ui, ui_text
+from nianbao import official_layout, ui, ui_text
 from nianbao.queries.reports import FORMAT_LABELS, SCOPE_LABELS
 
 ui.setup_page("导入")
@@ -220,6 +220,11 @@ for item in items:
         if r.warnings:
             st.markdown(f"**解析警告（{len(r.warnings)} 条）**")
             st.text("\n".join(r.warnings))
+        # The tables as they will be stored, in the layout of the official template.
+        for table in official_layout.official_tables(r.facts, r.format):
+            if table.key in ("B", "C", "统计表"):
+                st.markdown(f"**{table.title}**")
+                st.dataframe(table.frame, hide_index=True, width="stretch", placeholder="")
 
 savable = [i for i in items if i.report is not None]
 if not savable:

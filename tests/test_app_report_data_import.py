@@ -367,6 +367,9 @@ def test_import_page_real_report_preview_then_save(
     assert huaian["统计表"] == "表一、表二、表三"
     assert int(huaian["数字"]) > 150
     assert summary.loc["scan.docx", "状态"] == "无法导入"
+    # The preview shows Table B as it will be stored.
+    b = _frame_with(at, "项目", "自然人", "总计")
+    assert (b.iloc[0]["自然人"], b.iloc[0]["总计"]) == ("3001", "3119")
     errors = _errors(at)
     assert len(errors) == 1 and errors[0].startswith("scan.docx")
     # Nothing is written before 保存.
