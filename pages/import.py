@@ -19,7 +19,7 @@ from loaders.catalog import metrics
 from loaders.errors import LoaderError
 from loaders.model import CheckResult, ParsedReport
 from nianbao import official_layout, ui, ui_text
-from nianbao.queries.reports import FORMAT_LABELS, SCOPE_LABELS
+from nianbao.queries.reports import FORMAT_LABELS, SCOPE_LABELS, STATUS_LABELS
 
 ui.setup_page("导入")
 
@@ -214,9 +214,11 @@ for item in items:
         failed = [c for c in item.checks if c.status != "pass"]
         if failed:
             st.markdown("**检查未通过或无法判断**")
-            st.text(
-                "\n".join(f"{c.rule} {c.status} {c.subject} {c.detail}".strip() for c in failed)
+            lines = (
+                f"{c.rule} {STATUS_LABELS.get(c.status, c.status)} {c.subject} {c.detail}"
+                for c in failed
             )
+            st.text("\n".join(line.strip() for line in lines))
         if r.warnings:
             st.markdown(f"**解析警告（{len(r.warnings)} 条）**")
             st.text("\n".join(r.warnings))
