@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from loaders.model import Fact, Section
 
@@ -75,18 +76,24 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(
             # 主动公开行政许可、行政处罚等各类政府信息: an enumeration ending
             # in 等 may stand between 主动公开 and the kind of information.
-            r"(?:主动(?:公开|公布)(?:了)?(?:[^，。；,;]{1,20}?等)?|(?:公开|公布)(?:了)?)"
+            # 主动公开我区各级单位政府信息 / 主动公开公安政府信息: a few words of
+            # whose information; not a kind or part of it (公文类政府信息,
+            # 主动公开的其他政府信息, 主动公开和依申请公开的政府信息).
+            r"(?:主动(?:公开|公布)(?:了)?"
+            r"(?:[^，。；,;]{1,40}?等|[^，。；,;\d类的和及与、其依中]{1,8}?(?=(?:政府|政务)信息))?"
+            r"|(?:公开|公布)(?:了)?)"
             r"(?:各类|各种|各项)?(?:政府|政务)?信息(?:共计|共|合计|总计)?"
             rf"(?:为|达|达到)?{_NUM}(?P<unit>条)"
         ),
         not_after=_NOT_PROACTIVE,
     ),
     # 「全年主动公开信息数160条」; not 「…公文类政府信息共432条，其中主动公开信息数
-    # 99条」 (a part of one kind), nor 「主动公开信息数为62条」 of one office.
+    # 99条」 (a part of one kind), nor 「公开办主动公开信息数为62条」 of one office.
     _Rule(
         "text.proactive.items",
-        re.compile(rf"主动(?:公开|公布)信息数{_NUM}(?P<unit>条)"),
-        not_after=(*_NOT_PROACTIVE, "其中"),
+        re.compile(rf"主动(?:公开|公布)信息数(?:共计|共|为)?{_NUM}(?P<unit>条)"),
+        # 「在主动公开的65条政府信息中，全文电子化的主动公开信息数共57条」.
+        not_after=(*_NOT_PROACTIVE, "其中", "的"),
     ),
     # Word order 「全年政府信息主动公开52条」.
     _Rule(
@@ -101,27 +108,38 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "text.requests.received",
         re.compile(
-            r"(?:收到|接到)(?:[^，。；,;]{0,12}?(?:政府信息公开|信息公开|依申请公开|公开政府信息|公开))?"
-            rf"(?:的)?申请(?:共计|共|合计|总计)?(?:为)?{_NUM}{_COUNT_UNITS}"
+            r"(?:收到|接到)(?:[^，。；,;]{0,20}?(?:政府信息公开|信息公开|依申请公开|公开政府信息|公开))?"
+            rf"(?:的)?申请(?:件数|件|数)?(?:共计|共|合计|总计)?(?:为)?{_NUM}{_COUNT_UNITS}"
+        ),
+        not_after=("结转", "上年"),
+    ),
+    # 「收到申请公开政府信息的要求1件」.
+    _Rule(
+        "text.requests.received",
+        re.compile(
+            r"(?:收到|接到)[^，。；,;]{0,20}?(?:申请公开|公开)(?:政府)?信息的(?:要求|请求)"
+            rf"(?:共计|共|合计|总计)?{_NUM}{_COUNT_UNITS}"
         ),
         not_after=("结转", "上年"),
     ),
     _Rule(
         "text.requests.received",
         re.compile(
-            r"(?:受理|接收|新收)(?:[^，。；,;]{0,12}?)?(?:政府信息公开|信息公开|依申请公开|公开)"
+            r"(?:受理|接收|新收)(?:[^，。；,;]{0,20}?)?(?:政府信息公开|信息公开|依申请公开|公开)"
             rf"(?:的)?申请(?:共计|共|合计|总计)?(?:为)?{_NUM}{_COUNT_UNITS}"
         ),
         not_after=("结转", "上年"),
     ),
     # 依申请公开 as the name of the request itself, right after the verb:
-    # 「受理依申请公开14件」「受理依申请公开的数量为5条」「收到依申请公开信息1件」.
-    # Not 「依申请公开政府信息5条」 alone: without 收到/受理 that counts items.
+    # 「受理依申请公开14件」「受理依申请公开的数量为5条」「收到依申请公开信息1件」
+    # 「收到依申请公开事项1项」. Not 「依申请公开政府信息5条」 alone: without
+    # 收到/受理 that counts items.
     _Rule(
         "text.requests.received",
         re.compile(
-            r"(?:收到|受理|接收|接到)依申请公开(?:政府)?(?:信息)?"
-            rf"(?:的)?(?:数量|总数|件数)?(?:共计|共|合计|总计)?(?:为|是)?{_NUM}{_COUNT_UNITS}"
+            r"(?:收到|受理|接收|接到)依申请公开(?:政府)?(?:信息|事项)?"
+            r"(?:的)?(?:数量|总数|件数)?(?:共计|共|合计|总计)?(?:为|是)?"
+            rf"{_NUM}(?P<unit>件|条|宗|份|项)"
         ),
         not_after=("结转", "上年"),
     ),
@@ -140,11 +158,31 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "text.requests.closed",
         re.compile(
-            r"(?:(?<=[，,；;。：:\s])|^)(?:全年|本年度|共|已|均已|并|及时|依法|依规|按时|规范|全部|受理并)*"
+            r"(?:(?<=[，,；;。：:\s])|^)(?:全年|本年度|本年|今年|\d{4}年度?|我局|我委|我办|本机关"
+            r"|共|已|均已|并|及时|依法|依规|按时|规范|全部|受理并)*"
             # 「对依申请公开的答复总数21条」: the answers to all requests.
             r"(?:对(?:依申请公开|政府信息公开申请|信息公开申请|申请)的)?"
-            r"(?:办结|答复)(?:总数|件数|数)?(?:(?:政府信息公开|信息公开|依申请公开)?申请)?"
+            r"(?:办结|答复)(?:总数|件数|数)?(?:(?:政府信息公开|信息公开|依申请公开)?申请|依申请(?:公开)?)?"
             rf"(?:共计|共|为)?{_NUM}{_COUNT_UNITS}"
+        ),
+    ),
+    # Number first: 「共受理办结2件依申请公开信息」. The noun after the number
+    # makes it the requests; an outcome word right before (不予公开答复,
+    # 相关信息答复) makes it a part.
+    _Rule(
+        "text.requests.closed",
+        re.compile(
+            rf"(?:办结|答复)(?:了)?{_NUM}{_COUNT_UNITS}"
+            r"(?:依申请公开|(?:政府信息公开|信息公开)?申请)"
+        ),
+        not_after=("公开", "信息", "告知", "不予", "予以", "部分", "同意"),
+    ),
+    # 「2件均已及时答复」 at a clause start.
+    _Rule(
+        "text.requests.closed",
+        re.compile(
+            rf"(?:(?<=[，,；;。：:\s])|^){_NUM}{_COUNT_UNITS}(?:申请)?均(?:已)?"
+            r"(?:在[^，,；;。]{0,10}?内)?(?:及时|按时|依法|按期)?(?:予以)?(?:答复|办结)"
         ),
     ),
     _Rule(
@@ -197,7 +235,7 @@ _OTHER_PERIOD = re.compile(
 # A clause about a part of the body (各乡镇…, 区直、县直各单位…).
 _SUB_BODY = re.compile(
     r"各[\u4e00-\u9fff]{0,4}?(?:单位|部门|乡镇|街道|县区|区县|片区|处室|科室)"
-    r"|其他(?:科室|部门|单位)|区直|县直|乡镇|街道|下属|所属"
+    r"|其他(?:科室|部门|单位)|区直|县直|乡镇|街道|下属|所属|公开办(?![理结])"
 )
 _LIST_OPENER = re.compile(r"包括|其中|分别")
 _CLAUSE_START = re.compile(r"[，,；;：:（(]")
@@ -290,11 +328,17 @@ def _strength(metric: str, text: str) -> int:
     return 2
 
 
+@lru_cache(maxsize=64)
+def _own_total(year: int) -> re.Pattern[str]:
+    """「{year}年累计」 right before a match (a comma may follow the year)."""
+    return re.compile(rf"{year}\s*年度?[，,]?\s*累计$")
+
+
 def _hits_in(sentence: str, location: str, year: int | None) -> list[_Hit]:
     years = {int(y) for y in _YEAR_IN.findall(_DOC_NUMBER.sub("", sentence))}
     if year is not None and years and year not in years:
         return []
-    own_total = f"{year}年累计" if year is not None else ""
+    own_total = _own_total(year) if year is not None else None
     hits: list[_Hit] = []
     for rule in _RULES:
         if rule.metric == "text.requests.closed" and "申请" not in sentence:
@@ -305,9 +349,10 @@ def _hits_in(sentence: str, location: str, year: int | None) -> list[_Hit]:
                 continue
             clause = _clause_before(sentence, m.start())
             period = clause + m.group(0)
-            if own_total:
-                # 「2025年累计主动公开…」 is the report year's own total.
-                period = period.replace(own_total, "全年累计")
+            if own_total is not None and own_total.search(sentence, 0, m.start()):
+                # 「2025年累计主动公开…」「2025年，累计主动公开…」: the report
+                # year's own total.
+                period = clause[:-2] + m.group(0)
             if _OTHER_PERIOD.search(period) or _SUB_BODY.search(clause):
                 continue
             if _is_part(clause):
@@ -366,7 +411,8 @@ def text_facts(
     for section in sections:
         location = _location(section)
         # Metrics whose total opened a list (「…公开政府信息267条，信息类别包括
-        # …4条；…；在…专栏公开信息83条。」): the ；-separated items up to the
+        # …4条；…；在…专栏公开信息83条。」, or 「…共计128条，财政预算、决算信息
+        # 1条，…7条；在…专栏公开信息113条。」): the ；-separated items up to the
         # end of the sentence are its parts, not other totals.
         listing: set[str] = set()
         for sentence in _sentences(section.text):
@@ -379,7 +425,8 @@ def text_facts(
             else:
                 for metric, hits in per_metric.items():
                     after = sentence[sentence.find(hits[0].raw) + len(hits[0].raw) :]
-                    if _LIST_OPENER.search(after):
+                    unit = hits[0].raw[-1:]
+                    if _LIST_OPENER.search(after) or (unit and re.search(rf"\d\s*{unit}", after)):
                         listing.add(metric)
             for metric, hits in per_metric.items():
                 hits = _strongest(hits)

@@ -377,3 +377,120 @@ def test_no_fee_charged_to_the_applicant_2025_shs() -> None:
     assert (fee.value, fee.raw, fee.unit) == (0, "无向申请人收取政府信息公开费用", "万元")
     # A policy (不收取费用) is not this year's fee.
     assert _one("本机关依申请提供政府信息，不收取费用。") == ((), ())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric", "value", "raw"),
+    [
+        # pingtan/2019-hzs-046 (the same in 2020-hzs-047, 2021-hzs-048).
+        ("收到申请公开政府信息的要求1件，完成答复。", "text.requests.received", 1, "1件"),
+        # pingtan/2023-jjp-119.
+        ("本年度收到依申请公开事项1项。", "text.requests.received", 1, "1项"),
+        # pingtan/2024-czj-025: 网站上…申请件 N件; 办结依申请 N件.
+        (
+            "2024年我局共收到政府网站上政府信息公开申请件2件，办结依申请2件，其中公开答复1件，"
+            "无法提供1件 。",
+            "text.requests.received",
+            2,
+            "2件",
+        ),
+        (
+            "2024年我局共收到政府网站上政府信息公开申请件2件，办结依申请2件，其中公开答复1件，"
+            "无法提供1件 。",
+            "text.requests.closed",
+            2,
+            "2件",
+        ),
+        # pingtan/2024-gaj-031: a longer description of the requests.
+        (
+            "2024年，我局收到群众通过邮寄、网络提交的各类政府信息公开申请共计8件。",
+            "text.requests.received",
+            8,
+            "8件",
+        ),
+        # pingtan/2023-main-017.
+        (
+            "办结依申请公开81件，其中：予以公开及部分公开42件，占51.85%；",
+            "text.requests.closed",
+            81,
+            "81件",
+        ),
+        # pingtan/2025-jtj-066: the body (我局) between the year and 办结.
+        (
+            "全年我局依法办结政府信息公开申请21件，其中网络申请数11件，信函申请数10件。",
+            "text.requests.closed",
+            21,
+            "21件",
+        ),
+        # pingtan/2020-spp-130: number first, and 「N件均已及时答复」.
+        (
+            "从严把控依申请公开答复工作，今年我局共受理办结2件依申请公开信息，并依法依规完成答复。",
+            "text.requests.closed",
+            2,
+            "2件",
+        ),
+        (
+            "2.对申请的办理情况：2件均已及时答复，其中同意公开信息数2件。",
+            "text.requests.closed",
+            2,
+            "2件",
+        ),
+    ],
+)
+def test_more_request_wordings(sentence: str, metric: str, value: float, raw: str) -> None:
+    facts, warnings = text_facts((Section("一", "总体情况", sentence, 1),), year=2024)
+    fact = {f.metric: f for f in facts}[metric]
+    assert (fact.value, fact.raw, fact.unit) == (value, raw, "件")
+    assert warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "raw"),
+    [
+        # pingtan/2021-main-015: whose information, between 主动公开 and 政府信息.
+        ("全年主动公开我区各级单位政府信息2645条，主要通过政府网站进行公开。", 2645, "2645条"),
+        # pingtan/2022-gaj-030.
+        ("全年累计主动公开公安政府信息179条，全文电子化达100%。", 179, "179条"),
+        # pingtan/2025-hzs-052: a comma between the report year and 累计.
+        ("2024年，累计主动公开政府信息251条。", 251, "251条"),
+        # pingtan/2019-shs-088: 信息数为.
+        (
+            "经统计，2024年全年我局主动公开信息数为140条，其中包括规范性文件信息数3条。",
+            140,
+            "140条",
+        ),
+    ],
+)
+def test_more_proactive_wordings(sentence: str, value: float, raw: str) -> None:
+    facts, warnings = text_facts((Section("一", "总体情况", sentence, 1),), year=2024)
+    fact = {f.metric: f for f in facts}["text.proactive.items"]
+    assert (fact.value, fact.raw) == (value, raw)
+    assert warnings == ()
+
+
+def test_kinds_and_parts_between_主动公开_and_信息_are_not_totals() -> None:
+    # 2020-jjp-116 「法律、法规…应当主动公开的其他政府信息2条」, 2018-jjf-140
+    # 「主动公开和依申请公开的政府信息共468条」, 2018-czj-136 「在主动公开的138条政府
+    # 信息中，全文电子化的主动公开信息数共138条，…其他主动公开的政府信息24条」,
+    # 2025-spp-135 「通过…门户网站累计主动公开政府信息13条」 (累计 of no stated year).
+    sentences = (
+        "全年公开公文类政府信息共152条，其中应当主动公开的其他政府信息2条。",
+        "主动公开和依申请公开的政府信息共468条，占全部信息的89.48%。",
+        "在主动公开的138条政府信息中，全文电子化的主动公开信息数共138条，"
+        "工作进展动态和其他主动公开的政府信息24条。",
+        "通过门户网站累计主动公开政府信息13条。",
+        "2023年累计主动公开政府信息13条。",
+    )
+    for s in sentences:
+        assert text_facts((Section("一", "总体情况", s, 1),), year=2024) == ((), ()), s
+
+
+def test_list_items_after_a_total_without_包括_2024_htp() -> None:
+    # 「…公开政府信息共计128条，财政预算、决算信息1条，…7条；在…专栏公开信息113条。」
+    facts, warnings = _one(
+        "2024年在门户网站公开政府信息共计128条，财政预算、决算信息1条，国土资源、环境保护、"
+        "城乡建设类信息5条，应急预案类信息2条，其他应主动公开的政府信息7条；"
+        "在“基层政务公开标准化规范化建设”专题专栏公开信息113条。"
+    )
+    assert [(f.metric, f.value, f.raw) for f in facts] == [("text.proactive.items", 128, "128条")]
+    assert warnings == ()
