@@ -23,6 +23,8 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("pages/data.py", "数据", "data", ":material/table:"),
     ("pages/metrics.py", "指标说明", "metrics", ":material/menu_book:"),
     ("pages/import.py", "导入", "import", ":material/upload_file:"),
+    ("pages/evaluate.py", "评估", "evaluate", ":material/fact_check:"),
+    ("pages/search.py", "全文检索", "search", ":material/search:"),
 )
 
 
