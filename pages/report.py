@@ -16,8 +16,15 @@ from nianbao.queries import reports as rq
 ui.setup_page("报告详情")
 
 
+# Generated benchmark reports are listed with ?synthetic=1, or when a link asks for one.
+synthetic = ui.include_synthetic()
 try:
-    choices = ui.query(rq.report_choices)
+    choices = ui.query(rq.report_choices, include_synthetic=synthetic)
+    requested = st.query_params.get("id")
+    if not synthetic and requested and requested.isdigit():
+        linked = ui.query(rq.report_meta, int(requested))
+        if linked is not None and linked.synthetic:
+            choices = ui.query(rq.report_choices, include_synthetic=True)
 except Exception as exc:  # a database that cannot be opened: say what to do
     ui.error_box(exc)
     st.stop()
@@ -29,7 +36,6 @@ if choices.empty:
 ids = [int(i) for i in choices["id"]]
 labels = dict(zip(ids, choices["label"], strict=True))
 
-requested = st.query_params.get("id")
 current: int | None = None
 if requested:
     try:

@@ -411,3 +411,28 @@ def test_original_filename_without_reading_the_file(engine: Engine) -> None:
         "平潭综合实验区财政金融局": "2022-czj-023.txt (moved)",  # uploaded bytes in the DB
         "测试局": None,  # neither
     }
+
+
+def test_report_choices_leave_out_synthetic_reports(tmp_path: Path) -> None:
+    engine = build_small_db(f"sqlite:///{tmp_path / 'syn.sqlite'}")
+    with Session(engine) as s:
+        s.add(
+            Report(
+                content_hash="synthetic-1",
+                issuer="合成局",
+                issuer_key="合成局",
+                scope="department",
+                year=2020,
+                format="gov2021",
+                source="synthetic",
+                media_type="text",
+                parser_version="synthetic",
+                full_text="",
+                synthetic=True,
+            )
+        )
+        s.commit()
+    assert "合成局" not in set(rq.report_choices(engine)["issuer_key"])
+    both = rq.report_choices(engine, include_synthetic=True)
+    assert both[both["issuer_key"] == "合成局"]["label"].tolist() == ["合成局 · 2020年 · 合成数据"]
+    engine.dispose()

@@ -38,11 +38,14 @@ def region_path(names: tuple[str | None, ...]) -> str:
     return " ".join(n for n in names if n)
 
 
-def report_choices(engine: Engine, current_only: bool = False) -> pd.DataFrame:
+def report_choices(
+    engine: Engine, current_only: bool = False, include_synthetic: bool = False
+) -> pd.DataFrame:
     """Every report as a choice: id, issuer, year, scope, region, format, version.
 
     Sorted by issuer then year (newest first) so a selectbox groups a body's
-    reports together. ``label`` is what a selectbox shows.
+    reports together. ``label`` is what a selectbox shows. Generated benchmark
+    reports are left out unless asked for, and labelled 合成 when included.
     """
     parent = aliased(Region)
     grandparent = aliased(Region)
@@ -57,6 +60,7 @@ def report_choices(engine: Engine, current_only: bool = False) -> pd.DataFrame:
             Report.version,
             Report.is_current,
             Report.title,
+            Report.synthetic,
             grandparent.name.label("region_grandparent"),
             parent.name.label("region_parent"),
             Region.name.label("region_name"),
@@ -68,6 +72,8 @@ def report_choices(engine: Engine, current_only: bool = False) -> pd.DataFrame:
     )
     if current_only:
         stmt = stmt.where(Report.is_current.is_(True))
+    if not include_synthetic:
+        stmt = stmt.where(Report.synthetic.is_(False))
     with Session(engine) as session:
         rows = session.execute(stmt).all()
     records = []
@@ -78,6 +84,8 @@ def report_choices(engine: Engine, current_only: bool = False) -> pd.DataFrame:
         label = f"{issuer} · {year}"
         if not r.is_current:
             label += f" · 第{r.version}版（旧版）"
+        if r.synthetic:
+            label += " · 合成数据"
         records.append(
             {
                 "id": r.id,
