@@ -12,6 +12,7 @@ Pass `--extra` to also write docs/report.png and docs/data.png.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -142,6 +143,7 @@ def main(extra: bool = False) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
