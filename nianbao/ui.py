@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from nianbao import db
 from nianbao.queries import common
 from nianbao.queries.common import SCOPE_LABELS, Filters
+from nianbao.ui_text import escape_literal
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_PAGE = "pages/report.py"
@@ -108,7 +109,11 @@ def error_box(exc: Exception) -> None:
         detail = db.explain(get_engine(), exc)
     except Exception:  # the engine itself cannot be made: say what we know
         detail = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
-    st.error(f"无法读取数据库：{detail}\n\n请检查 DATABASE_URL，或运行 `nianbao ingest` 导入报告。")
+    # The detail comes from the driver and may quote SQL or data: shown literally.
+    st.error(
+        f"无法读取数据库：{escape_literal(detail)}\n\n"
+        "请检查 DATABASE_URL，或运行 `nianbao ingest` 导入报告。"
+    )
 
 
 # ---------------------------------------------------------------- URL filters
