@@ -8,12 +8,15 @@ a connection at import time.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
@@ -119,12 +122,98 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+MIGRATIONS = REPO / "migrations"
+INITIAL_REVISION = "0001"  # the schema create_all made before migrations existed
+_PG_MIGRATION_LOCK = 7_352_050_001  # pg_advisory_xact_lock key: one migrator at a time
+
+_upgraded: set[str] = set()  # URLs already at head in this process
+
+
 def init_db(engine: Engine) -> None:
-    """Create the tables that do not exist yet (Alembic migrations come later)."""
+    """Bring the database to the newest schema (see :func:`upgrade_db`)."""
+    upgrade_db(engine)
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_db(engine: Engine) -> None:
+    """Run the Alembic migrations up to head, in place.
+
+    A new database gets every table; a database created by ``create_all``
+    before migrations existed (tables but no alembic_version) is stamped at
+    the initial revision and upgraded from there. Two processes starting at
+    once take turns (PostgreSQL advisory lock; on SQLite a lock on the file),
+    and the second finds nothing left to do. Tables other modules define on
+    the same metadata without a migration yet are created last.
+    """
+    key = engine.url.render_as_string(hide_password=False)
+    if key in _upgraded:
+        return
     try:
+        head = head_revision()
+        if current_revision(engine) != head:
+            with _migration_lock(engine):
+                _upgrade_locked(engine, head)
         Base.metadata.create_all(engine)
     except SQLAlchemyError as e:
         raise StorageError(explain(engine, e)) from None
+    _upgraded.add(key)
+
+
+def _upgrade_locked(engine: Engine, head: str) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        from alembic.migration import MigrationContext
+
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:  # another process got here first
+            return
+        cfg.attributes["connection"] = conn
+        if current is None and inspect(conn).has_table("report"):
+            command.stamp(cfg, INITIAL_REVISION)
+        command.upgrade(cfg, "head")
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """On SQLite, an exclusive flock on the database file while migrating
+    (SQLite's own locks are fcntl locks: the two do not interfere)."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or not Path(path).exists():
+        yield
+        return
+    with open(path, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def explain(engine: Engine, error: BaseException) -> str:

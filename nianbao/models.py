@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -36,7 +37,19 @@ class Base(DeclarativeBase):
 
 class Region(Base):
     __tablename__ = "region"
-    __table_args__ = (UniqueConstraint("name", "parent_id", name="uq_region_name_parent"),)
+    __table_args__ = (
+        UniqueConstraint("name", "parent_id", name="uq_region_name_parent"),
+        # The constraint above lets two top-level rows share a name (NULLs are
+        # distinct in SQL); this expression index closes that gap on both
+        # SQLite and PostgreSQL.
+        Index(
+            "uq_region_name_parent0",
+            "name",
+            func.coalesce(text("parent_id"), 0),
+            unique=True,
+        ),
+        Index("ix_region_parent", "parent_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -53,6 +66,11 @@ class Report(Base):
         Index("ix_report_region_year", "region_id", "year"),
         Index("ix_report_issuer_year", "issuer_key", "year"),
         Index("ix_report_year_format", "year", "format"),
+        # One row per version: two imports racing for the same next version
+        # cannot both win (the loser retries with the one after).
+        Index("uq_report_issuer_year_version", "issuer_key", "year", "version", unique=True),
+        # The pages' usual filter: current, real (not synthetic) reports by year.
+        Index("ix_report_current_synthetic_year", "is_current", "synthetic", "year"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -103,6 +121,8 @@ class Fact(Base):
     __tablename__ = "fact"
     __table_args__ = (
         Index("ix_fact_metric_report", "metric", "report_id"),
+        # A measure is (metric, applicant); the pages read it for many reports.
+        Index("ix_fact_metric_applicant_report", "metric", "applicant", "report_id"),
         Index("ix_fact_report", "report_id"),
     )
 
@@ -125,9 +145,7 @@ class CheckResult(Base):
     __table_args__ = (Index("ix_check_rule_status", "rule", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        ForeignKey("report.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     rule: Mapped[str] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(10))  # pass / fail / uncertain
     subject: Mapped[str] = mapped_column(String(100), default="")

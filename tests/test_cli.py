@@ -76,7 +76,9 @@ def _assert_contract_shape(data: dict) -> None:
         assert fact["source"] in ("table", "text")
         assert fact["value"] is None or isinstance(fact["value"], int | float)
         assert not isinstance(fact["value"], bool)
-        if isinstance(fact["value"], float):
+        if fact["unit"] == "万元":  # money is always a float (0.0, 1.5)
+            assert fact["value"] is None or isinstance(fact["value"], float), fact
+        elif isinstance(fact["value"], float):
             assert not fact["value"].is_integer(), fact  # 3649, never 3649.0
     for section in data["sections"]:
         assert list(section) == list(reference["sections"][0])
