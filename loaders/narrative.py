@@ -212,6 +212,15 @@ _RULES: tuple[_Rule, ...] = (
         "text.staff",
         re.compile(rf"(?:专职|兼职|专兼职)?(?:工作)?人员(?:共)?(?:有)?{_NUM}(?P<unit>名|人)"),
     ),
+    # Number first: 「2名工作人员从事政府信息公开工作」. Only when the clause says
+    # the staff do the disclosure work, so head counts of other teams are not taken.
+    _Rule(
+        "text.staff",
+        re.compile(
+            rf"{_NUM}(?P<unit>名|人)(?:专职|兼职|专兼职)?(?:工作)?人员"
+            r"(?:负责|从事|承担)(?:本单位|本局|我局)?的?(?:政府|政务)?信息公开"
+        ),
+    ),
     _Rule(
         "text.funding",
         re.compile(rf"(?:专项|工作)经费(?:共计|共|合计)?(?:为|达)?{_NUM}(?P<unit>万元|元)"),

@@ -494,3 +494,14 @@ def test_list_items_after_a_total_without_包括_2024_htp() -> None:
     )
     assert [(f.metric, f.value, f.raw) for f in facts] == [("text.proactive.items", 128, "128条")]
     assert warnings == ()
+
+
+def test_staff_number_first_when_they_do_the_disclosure_work() -> None:
+    # 2018-jtj-141 and 2019-jtj-060: 「…2名工作人员从事政府信息公开工作。」
+    for name in ("pingtan/2018-jtj-141.txt", "pingtan/2019-jtj-060.txt"):
+        facts, _ = _facts(name)
+        assert facts["text.staff"].value == 2
+        assert facts["text.staff"].raw == "2名"
+    sections = (Section("一", "概述", "本局共有干部职工45名人员负责后勤保障工作。", 1),)
+    found, _ = text_facts(sections, 2018)
+    assert not [f for f in found if f.metric == "text.staff"]
