@@ -1,7 +1,7 @@
 """The ``nianbao`` command: a thin edge over loaders and nianbao.store.
 
     nianbao parse FILE [--json] [--title …] [--meta PATH]
-    nianbao ingest PATH... [--db URL] [--no-progress]
+    nianbao ingest PATH... [--db URL] [--workers N] [--batch-size N] [--no-progress]
     nianbao init [--db URL]
     nianbao serve [--port N] [--db URL]
 
@@ -26,7 +26,14 @@ from typing import Any, get_args
 from loaders.errors import LoaderError
 from loaders.model import CheckResult, ParsedReport, Scope
 from nianbao.db import REPO, StorageError, database_url, display_url
-from nianbao.store import IngestSummary, ingest_paths, internal_error, overrides_for, report_count
+from nianbao.store import (
+    BATCH_REPORTS,
+    IngestSummary,
+    ingest_paths,
+    internal_error,
+    overrides_for,
+    report_count,
+)
 
 BUNDLED_REPORTS = REPO / "data" / "reports"
 DASHBOARD = REPO / "dashboard.py"
@@ -52,6 +59,12 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date like 2020-01-20: {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
 
 
 def _year(text: str) -> int:
@@ -150,7 +163,13 @@ def _print_summary(summary: IngestSummary, limit: int | None = None) -> None:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    summary = ingest_paths(args.paths, url=args.db, progress=not args.no_progress)
+    summary = ingest_paths(
+        args.paths,
+        url=args.db,
+        progress=not args.no_progress,
+        workers=args.workers,
+        batch_size=args.batch_size,
+    )
     _print_summary(summary)
     return EXIT_FAILED if summary.failed else EXIT_OK
 
@@ -249,6 +268,20 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--db", metavar="URL", help=db_help)
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="parser processes (default: one per core)",
+    )
+    ingest.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=BATCH_REPORTS,
+        metavar="N",
+        help=f"reports per transaction (default: {BATCH_REPORTS})",
+    )
     ingest.set_defaults(run=_cmd_ingest)
 
     init = sub.add_parser(

@@ -12,16 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing as mp
+import os
+import random
 import re
 import sys
+import threading
+import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from sqlalchemy import Engine, func, insert, select, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
@@ -55,6 +60,9 @@ REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 _SKIPPED_NAMES = {"manifest.csv"}
 
 SOURCE_MAX = 500  # report.source column
+
+# Generated load-test documents (nianbao.synthetic) end their title with this.
+SYNTHETIC_MARK = "（合成测试数据）"
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,15 @@ def issuer_key(report: ParsedReport) -> str:
             if key:
                 return key[:200]
     return report.content_hash
+
+
+def is_synthetic(report: ParsedReport) -> bool:
+    """Whether the document says it is generated test data: its title ends in
+    （合成测试数据）, or its first lines carry the mark or a ``合成: 1`` header."""
+    if report.title and report.title.rstrip().endswith(SYNTHETIC_MARK):
+        return True
+    head = report.full_text[:400]
+    return SYNTHETIC_MARK in head or re.search(r"^合成[:：]\s*1\s*$", head, re.M) is not None
 
 
 def content_hash(report: ParsedReport, original: bytes | None) -> str:
@@ -168,6 +185,7 @@ def save_report(
         full_text=report.full_text,
         version=version,
         is_current=True,
+        synthetic=is_synthetic(report),
         original=original,
         warnings="\n".join(report.warnings),
     )
@@ -231,10 +249,17 @@ def _parser_version() -> str:
     return PARSER_VERSION
 
 
+# Region ids by (name, parent id), with whether the row has its code yet.
+RegionCache = dict[tuple[str, int | None], tuple[int, bool]]
+
 _LEVELS = (("province", "province"), ("city", "prefecture"), ("county", "county"))
 
 
-def _region_id(session: Session, region: RegionValue) -> int | None:
+def _region_id(
+    session: Session,
+    region: RegionValue,
+    cache: RegionCache | None = None,
+) -> int | None:
     """The id of the deepest named level, upserting the chain province →
     prefecture → county. The code (of the deepest level) gives the upper
     levels their codes too: 350128 → 350100 → 350000."""
@@ -250,6 +275,10 @@ def _region_id(session: Session, region: RegionValue) -> int | None:
                 codes[i] = derived.get(level)
     parent_id: int | None = None
     for (level, name), code in zip(named, codes, strict=True):
+        cached = cache.get((name, parent_id)) if cache is not None else None
+        if cached is not None and (code is None or cached[1]):
+            parent_id = cached[0]
+            continue
         parent_match = (
             RegionRow.parent_id.is_(None) if parent_id is None else RegionRow.parent_id == parent_id
         )
@@ -262,6 +291,8 @@ def _region_id(session: Session, region: RegionValue) -> int | None:
             session.flush()
         elif found.code is None and code is not None:
             found.code = code
+        if cache is not None:
+            cache[(name, parent_id)] = (found.id, found.code is not None)
         parent_id = found.id
     return parent_id
 
@@ -416,68 +447,396 @@ def store_one(
 
     Raises SaveFailed when this report cannot be saved (nothing of it stays),
     StorageError when the database cannot be used at all (connection lost,
-    locked beyond the busy timeout, schema out of date): then every further
+    locked beyond the retries, schema out of date): then every further
     report would fail the same way.
+
+    A unique-constraint race with another import (the same file, or the same
+    issuer and year taking the same next version) is retried: the retry sees
+    the other import's row and becomes a duplicate or the next version.
     """
     label = label or report.source
-    try:
-        with Session(engine) as session, session.begin():
-            return save_report(session, report, checks, original)
-    except OperationalError as e:
-        raise StorageError(explain(engine, e)) from None
-    except SQLAlchemyError as e:
-        raise SaveFailed(f"{label}: cannot save: {_first_line(e)}") from e
-    except Exception as e:  # a bug here must not cost the rest of the batch
-        raise SaveFailed(f"{label}: cannot save: {_first_line(e)} (please report this file)") from e
+    for attempt in range(RETRIES):
+        try:
+            with Session(engine) as session, session.begin():
+                return save_report(session, report, checks, original)
+        except IntegrityError as e:
+            if attempt == RETRIES - 1:
+                raise SaveFailed(f"{label}: cannot save: {_first_line(e)}") from e
+        except OperationalError as e:
+            if not _transient(e) or attempt == RETRIES - 1:
+                raise StorageError(explain(engine, e)) from None
+            _backoff(attempt)
+        except SQLAlchemyError as e:
+            raise SaveFailed(f"{label}: cannot save: {_first_line(e)}") from e
+        except Exception as e:  # a bug here must not cost the rest of the batch
+            raise SaveFailed(
+                f"{label}: cannot save: {_first_line(e)} (please report this file)"
+            ) from e
+    raise AssertionError("not reached")
+
+
+RETRIES = 8
+
+
+def _transient(e: OperationalError) -> bool:
+    """A lock or serialisation conflict that a retry resolves."""
+    text = str(getattr(e, "orig", e)).lower()
+    return any(
+        word in text for word in ("database is locked", "deadlock detected", "could not serialize")
+    )
+
+
+def _backoff(attempt: int) -> None:
+    time.sleep(min(0.05 * 2**attempt, 2.0) * (0.5 + random.random()))
+
+
+# --- many reports in one transaction ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One file parsed and checked, ready to save."""
+
+    file: str
+    report: ParsedReport
+    checks: tuple[CheckResult, ...]
+    original: bytes | None
+
+
+def save_batch(
+    session: Session, items: Sequence[Parsed], regions: RegionCache
+) -> list[SaveOutcome]:
+    """Write ``items`` in the caller's transaction, a few statements for the
+    whole batch: one query for known hashes, one for the latest versions, one
+    multi-row insert per table. Same rules as :func:`save_report` (duplicates
+    write nothing; the same issuer and year becomes the next version, the only
+    current one), also between items of the batch.
+
+    ``regions`` caches region ids by (name, parent id); the caller restores it
+    if the transaction rolls back.
+    """
+    digests = [content_hash(it.report, it.original) for it in items]
+    stored = {
+        row.content_hash: row
+        for row in session.execute(
+            select(ReportRow.content_hash, ReportRow.id, ReportRow.version).where(
+                ReportRow.content_hash.in_(set(digests))
+            )
+        )
+    }
+    keys = [issuer_key(it.report) for it in items]
+    dated = {(k, it.report.year) for k, it in zip(keys, items, strict=True) if it.report.year}
+    latest: dict[tuple[str, int], int] = {}
+    if dated:
+        for key, year, top in session.execute(
+            select(ReportRow.issuer_key, ReportRow.year, func.max(ReportRow.version))
+            .where(ReportRow.issuer_key.in_({k for k, _y in dated}))
+            .group_by(ReportRow.issuer_key, ReportRow.year)
+        ):
+            if year is not None and (key, year) in dated:
+                latest[(key, year)] = top
+    superseded = set(latest)  # stored versions that stop being current
+
+    outcomes: list[SaveOutcome | None] = [None] * len(items)
+    rows: list[dict[str, Any]] = []
+    pending: list[int] = []  # item index of each row
+    seen: dict[str, int] = {}  # digest -> item index, within the batch
+    last_of_key: dict[tuple[str, int], int] = {}  # the row that stays current
+    for i, (it, digest, key) in enumerate(zip(items, digests, keys, strict=True)):
+        if digest in stored:
+            outcomes[i] = SaveOutcome("duplicate", stored[digest].id, stored[digest].version)
+            continue
+        if digest in seen:
+            continue  # filled in once the first copy has its id
+        seen[digest] = i
+        r = it.report
+        version = 1
+        if r.year is not None:
+            version = latest.get((key, r.year), 0) + 1
+            latest[(key, r.year)] = version
+            last_of_key[(key, r.year)] = len(rows)
+        rows.append(_report_row(r, digest, key, version, it.original, regions, session))
+        pending.append(i)
+    for n, row in enumerate(rows):
+        year = row["year"]
+        row["is_current"] = year is None or last_of_key[(row["issuer_key"], year)] == n
+    for key, year in superseded:
+        session.execute(
+            update(ReportRow)
+            .where(ReportRow.issuer_key == key, ReportRow.year == year)
+            .values(is_current=False)
+        )
+    if rows:
+        ids = session.scalars(
+            insert(ReportRow).returning(ReportRow.id, sort_by_parameter_order=True), rows
+        ).all()
+        sections: list[dict[str, Any]] = []
+        facts: list[dict[str, Any]] = []
+        checks: list[dict[str, Any]] = []
+        for rid, i, row in zip(ids, pending, rows, strict=True):
+            it = items[i]
+            outcomes[i] = SaveOutcome(
+                "new" if row["version"] == 1 else "version", rid, row["version"]
+            )
+            sections += _section_rows(rid, it.report)
+            facts += _fact_rows(rid, it.report)
+            checks += _check_rows(rid, it.checks)
+        for table, batch in ((SectionRow, sections), (FactRow, facts), (CheckRow, checks)):
+            if batch:
+                session.execute(insert(table), batch)
+    for i, digest in enumerate(digests):  # second copies of a file in the batch
+        if outcomes[i] is None:
+            first = outcomes[seen[digest]]
+            assert first is not None
+            outcomes[i] = SaveOutcome("duplicate", first.report_id, first.version)
+    return [o for o in outcomes if o is not None]
+
+
+def _report_row(
+    r: ParsedReport,
+    digest: str,
+    key: str,
+    version: int,
+    original: bytes | None,
+    regions: RegionCache,
+    session: Session,
+) -> dict[str, Any]:
+    source = r.source
+    if len(source) > SOURCE_MAX:
+        source = "…" + source[-(SOURCE_MAX - 1) :]
+    return {
+        "content_hash": digest,
+        "issuer": r.issuer,
+        "issuer_key": key,
+        "scope": r.scope,
+        "region_id": _region_id(session, r.region, regions),
+        "year": r.year,
+        "format": r.format,
+        "title": r.title,
+        "published": r.published,
+        "source": source,
+        "media_type": r.media_type,
+        "parser_version": _parser_version(),
+        "full_text": r.full_text,
+        "version": version,
+        "is_current": True,
+        "synthetic": is_synthetic(r),
+        "original": original,
+        "warnings": "\n".join(r.warnings),
+    }
+
+
+def _section_rows(rid: int, r: ParsedReport) -> list[dict[str, Any]]:
+    return [
+        {"report_id": rid, "number": s.number, "title": s.title, "text": s.text, "order": s.order}
+        for s in r.sections
+    ]
+
+
+def _fact_rows(rid: int, r: ParsedReport) -> list[dict[str, Any]]:
+    return [
+        {
+            "report_id": rid,
+            "metric": f.metric,
+            "applicant": f.applicant,
+            "value": f.value,
+            "raw": f.raw,
+            "unit": f.unit,
+            "source": f.source,
+            "location": f.location,
+            "evidence": f.evidence,
+        }
+        for f in r.facts
+    ]
+
+
+def _check_rows(rid: int, checks: Sequence[CheckResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "report_id": rid,
+            "rule": c.rule,
+            "status": c.status,
+            "subject": c.subject,
+            "detail": c.detail,
+        }
+        for c in checks
+    ]
+
+
+# --- the batch ------------------------------------------------------------------------
+
+BATCH_REPORTS = 200  # reports per transaction
+BATCH_BYTES = 64 * 2**20  # … or fewer when their originals are large
+IN_FLIGHT_PER_WORKER = 16  # files handed to the pool and not yet written
+INLINE_BELOW = 8  # fewer files than this are parsed in this process
 
 
 def ingest_paths(
-    paths: Iterable[str | Path], url: str | None = None, progress: bool = True
+    paths: Iterable[str | Path],
+    url: str | None = None,
+    progress: bool = True,
+    workers: int | None = None,
+    batch_size: int = BATCH_REPORTS,
 ) -> IngestSummary:
     """Parse, check and store every report file under ``paths``.
 
-    Each file is one transaction; a file that cannot be read, parsed or saved
-    is listed in the summary's failures and the batch goes on. Raises
-    StorageError when the database itself cannot be used.
+    Files are parsed in ``workers`` processes (default: one per core) and
+    written here, ``batch_size`` reports per transaction. A file that cannot
+    be read, parsed or saved is listed in the summary's failures and the
+    batch goes on: a transaction that fails is redone one report at a time.
+    At most a few files per worker are parsed ahead of the writer, so memory
+    stays bounded however many files there are. Files already stored (same
+    content hash) are not parsed again. Raises StorageError when the database
+    itself cannot be used.
     """
     engine = get_engine(database_url(url))
     init_db(engine)
     files, failures = expand_paths(paths)
     summary = IngestSummary(failures=failures)
-    for file in tqdm(files, disable=not progress, file=sys.stderr, unit="file", leave=False):
-        try:
-            data = file.read_bytes()
-        except OSError as e:
-            summary.failures.append((str(file), f"{file}: cannot read the file ({e.strerror})"))
-            continue
-        # A file already stored is not parsed again (re-running an import is cheap).
-        if _known(engine, hashlib.sha256(data).hexdigest()):
-            summary.parsed += 1
-            summary.duplicates += 1
-            continue
-        try:
-            report, checks = parse_one(file, data)
-            # Stored with its absolute path, so the original can be found later.
-            report = replace(report, source=str(file.resolve()))
-            outcome = store_one(engine, report, checks, data, label=str(file))
-        except (LoaderError, SaveFailed) as e:
-            summary.failures.append((str(file), str(e)))
-            continue
-        summary.parsed += 1
-        if outcome.status == "duplicate":
-            summary.duplicates += 1
-        elif outcome.status == "version":
-            summary.new_versions += 1
+    writer = _Writer(engine, summary, batch_size)
+    known = _known_hashes(engine)
+    n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    bar = tqdm(total=len(files), disable=not progress, file=sys.stderr, unit="file", leave=False)
+    try:
+        for kind, file, payload in _parse_all(files, known, n_workers):
+            bar.update()
+            if kind == "failed":
+                summary.failures.append((file, str(payload)))
+            elif kind == "duplicate":
+                summary.parsed += 1
+                summary.duplicates += 1
+            else:
+                assert isinstance(payload, Parsed)
+                writer.add(payload)
+        writer.flush()
+    finally:
+        bar.close()
     return summary
 
 
-def _known(engine: Engine, digest: str) -> bool:
+_Result = tuple[Literal["ok", "duplicate", "failed"], str, "Parsed | str | None"]
+_KNOWN: frozenset[str] = frozenset()  # set in each worker
+
+
+def _init_worker(known: frozenset[str]) -> None:
+    global _KNOWN
+    _KNOWN = known
+
+
+def _parse_path(file: str) -> _Result:
+    """Read, hash, parse and check one file (in a worker process)."""
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return ("failed", file, f"{file}: cannot read the file ({e.strerror})")
+    # A file already stored is not parsed again (re-running an import is cheap).
+    if hashlib.sha256(data).hexdigest() in _KNOWN:
+        return ("duplicate", file, None)
+    try:
+        report, checks = parse_one(path, data)
+    except LoaderError as e:
+        return ("failed", file, str(e))
+    # Stored with its absolute path, so the original can be found later.
+    report = replace(report, source=str(path.resolve()))
+    return ("ok", file, Parsed(file, report, checks, data))
+
+
+def _parse_all(files: Sequence[Path], known: frozenset[str], workers: int) -> Iterator[_Result]:
+    names = [str(f) for f in files]
+    if workers == 1 or len(names) < INLINE_BELOW:
+        _init_worker(known)
+        try:
+            yield from map(_parse_path, names)
+        finally:
+            _init_worker(frozenset())
+        return
+    # fork is cheapest (workers inherit the imports and the known hashes) but
+    # unsafe in a process with other threads (Streamlit): forkserver there.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    ctx = mp.get_context(method)
+    limit = threading.BoundedSemaphore(workers * IN_FLIGHT_PER_WORKER)
+    stop = threading.Event()
+
+    def feed() -> Iterator[str]:
+        # Runs in the pool's feeder thread: blocks while the writer is behind.
+        for name in names:
+            while not limit.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            yield name
+
+    chunk = max(1, min(8, len(names) // (workers * 8)))
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(known,)) as pool:
+        try:
+            for result in pool.imap_unordered(_parse_path, feed(), chunksize=chunk):
+                limit.release()
+                yield result
+        finally:
+            stop.set()
+
+
+class _Writer:
+    """Collects parsed reports and writes them in batched transactions."""
+
+    def __init__(self, engine: Engine, summary: IngestSummary, size: int) -> None:
+        self.engine = engine
+        self.summary = summary
+        self.size = max(1, size)
+        self.items: list[Parsed] = []
+        self.bytes = 0
+        self.regions: RegionCache = {}
+
+    def add(self, item: Parsed) -> None:
+        self.items.append(item)
+        self.bytes += len(item.original or b"") + len(item.report.full_text) * 3
+        if len(self.items) >= self.size or self.bytes >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        items, self.items, self.bytes = self.items, [], 0
+        if not items:
+            return
+        outcomes = self._batch(items) if len(items) > 1 else None
+        if outcomes is None:  # the batch failed: one transaction per report
+            outcomes = []
+            for it in items:
+                try:
+                    outcomes.append(
+                        store_one(self.engine, it.report, it.checks, it.original, label=it.file)
+                    )
+                except SaveFailed as e:
+                    self.summary.failures.append((it.file, str(e)))
+        for o in outcomes:
+            self.summary.parsed += 1
+            if o.status == "duplicate":
+                self.summary.duplicates += 1
+            elif o.status == "version":
+                self.summary.new_versions += 1
+
+    def _batch(self, items: list[Parsed]) -> list[SaveOutcome] | None:
+        for attempt in range(RETRIES):
+            snapshot = dict(self.regions)
+            try:
+                with Session(self.engine) as session, session.begin():
+                    return save_batch(session, items, self.regions)
+            except OperationalError as e:
+                self.regions = snapshot
+                if not _transient(e):
+                    raise StorageError(explain(self.engine, e)) from None
+                _backoff(attempt)
+            except Exception:  # a constraint race or one bad report: go one by one
+                self.regions = snapshot
+                return None
+        return None
+
+
+def _known_hashes(engine: Engine) -> frozenset[str]:
     try:
         with Session(engine) as session:
-            found = session.scalar(select(ReportRow.id).where(ReportRow.content_hash == digest))
+            return frozenset(session.scalars(select(ReportRow.content_hash)))
     except SQLAlchemyError as e:
         raise StorageError(explain(engine, e)) from None
-    return found is not None
 
 
 def _first_line(e: BaseException) -> str:
