@@ -705,6 +705,107 @@ def _resolve_b_by_columns(rows: dict[str, _Row], version: str) -> None:
                 rows[code].how = "column sums (B1/B3)"
 
 
+_B1_ROWS = (
+    "requests.received",
+    "requests.carried_over",
+    "requests.closed",
+    "requests.carried_forward",
+)
+_B3_WORDS = "（七）总计 = the sum of the outcome rows"
+_B1_WORDS = "一 + 二 = （七）总计 + 四"
+
+
+def _resolve_b_without_b4(rows: dict[str, _Row], warnings: list[str]) -> None:
+    """Rows no split of which satisfies their own B4: let B1/B3 down the columns decide.
+
+    Some reports print a 总计 column that does not add up (2023-zrz-106 （七）总计
+    '191000019': 19 natural persons + 1 company, 总计 19), so B4 rules out every
+    split and the row is not 7 single digits. The other rows, as already read,
+    give each column of this row through B1 or B3; a split of the run (same
+    number grammar, no sums) equal to what a column rule gives is the reading.
+    Only rows with no cells yet are touched: the single-digit reading of 7-digit
+    runs and the B4 splits stay as they are. Rows decided here do not feed each
+    other (one step of arithmetic, no chains). Two rules giving two different
+    splits, or none matching, leave the row blank as before.
+    """
+    pending = [
+        code
+        for code, r in rows.items()
+        if r.cells is None and not r.candidates and r.run.run.strip(NULL_MARK)
+    ]
+    if not pending:
+        return
+    outcome_codes = [
+        code
+        for code in rows
+        if metrics()[code].parent == "requests.closed" and code != "requests.closed"
+    ]
+
+    def known(code: str) -> list[int] | None:
+        """The row's template columns when every cell is read, else None."""
+        r = rows.get(code)
+        if r is None or code in pending or r.cells is None:
+            return None
+        vals = r.template_values([c.value for c in r.cells])
+        if any(v is None for v in vals):
+            return None
+        return [int(v) for v in vals if v is not None]
+
+    def expected(code: str) -> list[tuple[str, list[int]]]:
+        """(rule, the row's columns by that rule) for each rule that fixes them."""
+        out: list[tuple[str, list[int]]] = []
+        if code in _B1_ROWS:
+            one, two, seven, four = ([0] * 7 if c == code else known(c) for c in _B1_ROWS)
+            if one and two and seven and four:
+                # one + two = seven + four, with this row's own columns at 0
+                sign = 1 if code in _B1_ROWS[2:] else -1
+                out.append(
+                    ("B1", [sign * (one[j] + two[j] - seven[j] - four[j]) for j in range(7)])
+                )
+        if outcome_codes and (code == "requests.closed" or code in outcome_codes):
+            parts = [known(c) for c in outcome_codes if c != code]
+            seven = known("requests.closed") if code != "requests.closed" else [0] * 7
+            if all(parts) and seven is not None:
+                sums = [sum(p[j] for p in parts if p) for j in range(7)]
+                if code == "requests.closed":
+                    out.append(("B3", sums))
+                else:
+                    out.append(("B3", [seven[j] - sums[j] for j in range(7)]))
+        return out
+
+    for code in pending:
+        row = rows[code]
+        rules = expected(code)
+        if not rules:
+            continue
+        limit = 5000
+        loose = split_run(row.run.run, row.columns, (), row.run.hard, limit=limit)
+        if len(loose) >= limit:  # not every split seen: no claim of uniqueness
+            continue
+        fits: dict[tuple[str, ...], list[str]] = {}
+        for split in loose:
+            vals = row.template_values([int(p) if p.isdigit() else None for p in split])
+            for rule, cols in rules:
+                if vals == cols:
+                    fits.setdefault(split, []).append(rule)
+        if len(fits) == 1:
+            ((split, by),) = fits.items()
+            row.candidates = [split]
+            words = "; ".join(f"{r} ({_B3_WORDS if r == 'B3' else _B1_WORDS})" for r in by)
+            row.how = "no B4 split; " + " and ".join(by)
+            warnings.append(
+                f"{row.name}: '{row.run.raw}' read as {show_split(split)}: no split makes "
+                f"总计 the sum of the applicant columns (B4), so the column arithmetic decided: "
+                f"the only split that makes {words} hold in every column"
+            )
+        elif len(fits) > 1:
+            shown = ", ".join(f"{show_split(s)} ({' and '.join(r)})" for s, r in fits.items())
+            warnings.append(
+                f"{row.name}: '{row.run.raw}': no split satisfies B4 and the column "
+                f"rules disagree: {shown}"
+            )
+
+
 def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list[Fact], int]:
     key = tx.key
     # The 勾稽 note is specific enough to be looked for anywhere (Table B may
@@ -769,6 +870,7 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
         if maybe is None:
             warnings.append(f"Table B: row '{metrics()[spec.metric].label}' not found")
     _resolve_b_by_columns(rows, version)
+    _resolve_b_without_b4(rows, warnings)
     facts: list[Fact] = []
     for code, row in rows.items():
         if row.cells is None and len(row.candidates) == 1:

@@ -92,11 +92,29 @@ def test_blank_operands_are_uncertain() -> None:
 
 
 def test_ambiguous_row_makes_its_rules_uncertain() -> None:
-    # 2023-zrz-106: （七）总计 "191000019" has no split where 总计 adds up: left blank
+    # 2024-jjp-120: 四、结转下年度继续办理 "000000" is six digits for seven cells: left blank
+    index = results("2024-jjp-120.txt", "gov2021")
+    b4 = index[("B4", "四、结转下年度继续办理")]
+    assert b4.status == "uncertain"
+    b1 = index[("B1", "natural_person")]
+    assert (b1.status, b1.detail) == (
+        "uncertain",
+        "natural_person: 8 + 0 vs 8 + – (blank cells); passes if blanks are zero",
+    )
+
+
+def test_total_read_by_column_sums_keeps_its_own_failures() -> None:
+    # 2023-zrz-106: （七）总计 "191000019" is read as 19|1|0|0|0|0|19 by B3; its own
+    # B4 and the 商业企业 column of B1 fail, as printed in the report.
     index = results("2023-zrz-106.txt", "gov2021")
     b4 = index[("B4", "（七）总计")]
-    assert b4.status == "uncertain"
-    assert index[("B1", "natural_person")].status == "uncertain"
+    assert (b4.status, b4.detail) == ("fail", "（七）总计: 19 ≠ 19 + 1 + 0 + 0 + 0 + 0")
+    assert index[("B1", "commercial")].detail == "commercial: 0 + 0 ≠ 1 + 0"
+    assert index[("B1", "natural_person")].status == "pass"
+    assert {k[1] for k, r in index.items() if k[0] == "B3" and r.status == "pass"} == {
+        "natural_person", "commercial", "research", "social_org", "legal_services",
+        "other_org", "total",
+    }  # fmt: skip
 
 
 def _facts(values: dict[str, list[float | None]]) -> list[Fact]:

@@ -468,3 +468,85 @@ def test_huaian_through_the_pdf_reader() -> None:
     assert row(index, "requests.unavailable.needs_creation") == [11, 0, 0, 0, 0, 0, 11]
     assert c_row(index) == [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
     assert index[("proactive.fees.amount", None)].value == 96171.6
+
+
+# --- a row whose own B4 rules out every split -------------------------------------
+
+
+def test_total_without_b4_split_read_by_column_sums() -> None:
+    # 2023-zrz-106: "（七）总计 191000019" = 19 persons + 1 company, 总计 19: no split
+    # satisfies B4 and it is not 7 digits. B3 down the columns (（一）6 + （二）8 +
+    # 不掌握 4 + 其他 1 persons; the 1 company of 部分公开 "8100008") gives
+    # 19|1|0|0|0|0|19, a split of the run; B1 (一 = 19|0|…|19) gives none.
+    facts, warnings = parse("2023-zrz-106.txt", "gov2021")
+    assert row(facts, "requests.closed") == [19, 1, 0, 0, 0, 0, 19]
+    assert [facts[("requests.closed", c)].raw for c in APPLICANT_COLUMNS] == [
+        "19", "1", "0", "0", "0", "0", "19",
+    ]  # fmt: skip
+    # the 7-digit single-digit reading of 部分公开 is unchanged
+    assert row(facts, "requests.partially_disclosed") == [8, 1, 0, 0, 0, 0, 8]
+    assert row(facts, "requests.received") == [19, 0, 0, 0, 0, 0, 19]
+    assert (
+        "Table B （七）总计: '191000019' read as 19|1|0|0|0|0|19: no split makes 总计 the sum "
+        "of the applicant columns (B4), so the column arithmetic decided: the only split that "
+        "makes B3 (（七）总计 = the sum of the outcome rows) hold in every column"
+    ) in warnings
+    assert not any("cannot read 7 values from '191000019'" in w for w in warnings)
+
+
+def _zrz_106_with(*changes: tuple[str, str]) -> str:
+    # The real 2023-zrz-106 text with some Table B runs replaced (each context unique).
+    text = body("2023-zrz-106.txt")
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def _index(text: str) -> tuple[dict[tuple[str, str | None], Fact], tuple[str, ...]]:
+    facts, warnings = parse_gov_tables(text, "gov2021")
+    return {(f.metric, f.applicant): f for f in facts}, warnings
+
+
+def test_total_without_b4_split_stays_blank_when_no_column_sum_is_a_split() -> None:
+    # 191000018: B3 gives 19|1|0|0|0|0|19, B1 gives 19|0|…|19, neither is a split.
+    facts, warnings = _index(_zrz_106_with(("总计 191000019", "总计 191000018")))
+    assert row(facts, "requests.closed") == [None] * 7
+    assert {facts[("requests.closed", c)].raw for c in APPLICANT_COLUMNS} == {"191000018"}
+    assert any(
+        w.startswith("Table B （七）总计: cannot read 7 values from '191000018'") for w in warnings
+    )
+
+
+def test_rows_decided_by_column_sums_do_not_decide_each_other() -> None:
+    # 一 printed like （七）: both lack a B4 split. （七） still follows from B3 (the
+    # outcome rows are read); 一 would need （七） through B1, which was not read
+    # before this step, so 一 stays blank: no chains of column arithmetic.
+    facts, warnings = _index(_zrz_106_with(("申请数量 190000019", "申请数量 191000019")))
+    assert row(facts, "requests.closed") == [19, 1, 0, 0, 0, 0, 19]
+    assert row(facts, "requests.received") == [None] * 7
+    assert any(
+        w.startswith("Table B 一、本年新收政府信息公开申请数量: cannot read 7 values")
+        for w in warnings
+    )
+
+
+def test_total_without_b4_split_read_by_b1() -> None:
+    # B3 cannot be computed (a blank 商业企业 cell in （六）3.其他); B1 can:
+    # 一 9|1|0|0|0|0|9 (single digits) + 二 1|0|…|1 - 四 0 = 10|1|0|0|0|0|10.
+    facts, warnings = _index(
+        _zrz_106_with(
+            ("申请数量 190000019", "申请数量 9100009"),
+            ("申请数量 0000000", "申请数量 1000001"),
+            ("3.其他 1000001", "3.其他 1 - 0 0 0 0 1"),
+            ("总计 191000019", "总计 101000010"),
+        )
+    )
+    assert row(facts, "requests.received") == [9, 1, 0, 0, 0, 0, 9]
+    assert row(facts, "requests.other_handling.other") == [1, None, 0, 0, 0, 0, 1]
+    assert row(facts, "requests.closed") == [10, 1, 0, 0, 0, 0, 10]
+    assert any(
+        w.startswith("Table B （七）总计: '101000010' read as 10|1|0|0|0|0|10")
+        and "B1 (一 + 二 = （七）总计 + 四)" in w
+        for w in warnings
+    )
