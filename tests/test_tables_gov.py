@@ -550,3 +550,20 @@ def test_total_without_b4_split_read_by_b1() -> None:
         and "B1 (一 + 二 = （七）总计 + 四)" in w
         for w in warnings
     )
+
+
+def test_signed_change_run_keeps_the_certain_cell() -> None:
+    # 2020-jtj-061 行政许可 "88-720": 88|-7|20 or 88|-72|0. 上一年项目数量 88 comes
+    # before the sign and is certain; the other two cells are blank. The raw
+    # joins the tokens read ('88', '-720') with a space, as the reviewed golden
+    # file expects (the source prints 「88-720」 without one; MISSES-gov-A).
+    facts, warnings = parse("2020-jtj-061.txt", "gov2019")
+    assert facts[("proactive.licensing.items_last_year", None)].value == 88
+    assert facts[("proactive.licensing.items_last_year", None)].raw == "88"
+    for part in ("items_change", "decisions"):
+        cell = facts[(f"proactive.licensing.{part}", None)]
+        assert (cell.value, cell.raw) == (None, "88 -720")
+    assert (
+        "Table A 第二十条第（五）项 行政许可: '88 -720' can be split 2 ways: 88|-7|20, 88|-72|0;"
+        " ambiguous cells left blank"
+    ) in warnings
