@@ -801,8 +801,8 @@ def _resolve_b_without_b4(rows: dict[str, _Row], warnings: list[str]) -> None:
         elif len(fits) > 1:
             shown = ", ".join(f"{show_split(s)} ({' and '.join(r)})" for s, r in fits.items())
             warnings.append(
-                f"{row.name}: '{row.run.raw}': no split satisfies B4 and the column "
-                f"rules disagree: {shown}"
+                f"{row.name}: '{row.run.raw}': no split satisfies B4 and several fit "
+                f"the column sums: {shown}"
             )
 
 
