@@ -60,7 +60,12 @@ def _weights(engine_profiles: dict[str, ev.Weights]) -> tuple[str, ev.Weights]:
     """The weight profile chosen in the sidebar, adjusted by the number inputs."""
     info = ev.indicator_info()
     names = list(engine_profiles)
+    pending = st.session_state.pop("_saved_profile", None)
+    if pending in names:  # just saved: select it (before the widget exists)
+        st.session_state["profile"] = pending
     profile = st.selectbox("权重方案", names, key="profile")
+    if pending:
+        st.success(f"已保存方案「{pending}」")
     base = dict(engine_profiles[profile])
     weights: list[tuple[str, float]] = []
     with st.expander("指标权重（可调整）", expanded=False):
@@ -83,7 +88,8 @@ def _weights(engine_profiles: dict[str, ev.Weights]) -> tuple[str, ev.Weights]:
                 st.error(str(e))
             else:
                 ui.clear_cache()
-                st.success(f"已保存方案「{name.strip()}」")
+                st.session_state["_saved_profile"] = name.strip()
+                st.rerun()
     return profile, tuple(weights)
 
 
