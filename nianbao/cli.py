@@ -2,6 +2,7 @@
 
     nianbao parse FILE [--json] [--title …] [--meta PATH]
     nianbao ingest PATH... [--db URL] [--workers N] [--batch-size N] [--no-progress]
+    nianbao synth OUTDIR [--bodies N] [--years 2014-2025] [--seed S] [--formats txt,html,docx]
     nianbao init [--db URL]
     nianbao serve [--port N] [--db URL]
 
@@ -174,6 +175,32 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from nianbao.synthetic import RefusedPath, parse_years, write_corpus
+
+    try:
+        years = parse_years(args.years)
+    except ValueError:
+        print(f"error: --years: not a range like 2014-2025: {args.years!r}", file=sys.stderr)
+        return EXIT_USAGE
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if not 0 <= args.broken_share <= 1:
+        print("error: --broken-share must be between 0 and 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        counts = write_corpus(
+            args.outdir, args.bodies, years, args.seed, args.broken_share, formats
+        )
+    except (RefusedPath, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        f"wrote {counts['files']} synthetic reports to {args.outdir} "
+        + " ".join(f"{k} {v}," for k, v in counts.items() if k != "files").rstrip(",")
+    )
+    return EXIT_OK
+
+
 def initialise(url: str | None = None, progress: bool = True) -> IngestSummary | None:
     """Create the database; fill it with the bundled reports if it holds none.
 
@@ -283,6 +310,17 @@ def _parser() -> argparse.ArgumentParser:
         help=f"reports per transaction (default: {BATCH_REPORTS})",
     )
     ingest.set_defaults(run=_cmd_ingest)
+
+    synth = sub.add_parser(
+        "synth", help="write SYNTHETIC report files for load tests (never into data/)"
+    )
+    synth.add_argument("outdir", metavar="OUTDIR", type=Path)
+    synth.add_argument("--bodies", type=_positive, default=100, metavar="N")
+    synth.add_argument("--years", default="2014-2025", metavar="Y1-Y2")
+    synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument("--broken-share", type=float, default=0.05, metavar="P")
+    synth.add_argument("--formats", default="txt,html,docx", metavar="LIST")
+    synth.set_defaults(run=_cmd_synth)
 
     init = sub.add_parser(
         "init", help="create the database and load the bundled reports if it is empty"
