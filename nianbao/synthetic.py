@@ -193,15 +193,15 @@ def gov_figures(rng: random.Random, fmt: str, scale: float) -> Figures:
         fig.cells[(f"{prefix}.total", None)] = sum(parts)
     for _caption, _columns, a_rows in _A_2019 if fmt == "gov2019" else _A_2021:
         for _label, codes in a_rows:
-            for metric in codes:
-                if metric is None:
+            for code in codes:
+                if code is None:
                     continue
-                if metric.endswith("amount"):
-                    fig.cells[(metric, None)] = round(rng.uniform(0, 500), 2) * (rng.random() < 0.5)
-                elif metric.endswith("items_change"):
-                    fig.cells[(metric, None)] = rng.randint(-3, 3)
+                if code.endswith("amount"):
+                    fig.cells[(code, None)] = round(rng.uniform(0, 500), 2) * (rng.random() < 0.5)
+                elif code.endswith("items_change"):
+                    fig.cells[(code, None)] = rng.randint(-3, 3)
                 else:
-                    fig.cells[(metric, None)] = _count(rng, scale)
+                    fig.cells[(code, None)] = _count(rng, scale)
     return fig
 
 
