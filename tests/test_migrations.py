@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
+from nianbao import models_eval
 from nianbao.db import _alembic_config, current_revision, get_engine, head_revision, init_db
 from nianbao.models import Base
 
@@ -102,3 +103,13 @@ def test_upgrading_twice_changes_nothing(sqlite_url: str) -> None:
     init_db(engine)
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM alembic_version")) == 1
+
+
+def test_evaluation_tables_made_by_create_all_upgrade_too(db_url: str) -> None:
+    _old_schema(db_url)
+    engine = get_engine(db_url)
+    models_eval.ensure_tables(engine)  # what the evaluator did before revision 0003
+    init_db(engine)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM evaluation_run")) == 0
