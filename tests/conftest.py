@@ -7,11 +7,20 @@
 - ``pg_url``: a fresh empty database on that server, per test.
 - ``db_url``: parametrized over both, so storage tests run on SQLite and
   PostgreSQL alike.
+
+With ``NIANBAO_TEST_PG=1`` the shared read-only test databases of the
+dashboard and the evaluator (tests/dashboard_db.py, tests/eval_db.py) are
+built on a PostgreSQL server instead of a SQLite file: one cluster per test
+process, started on first use and stopped at exit. ``make test`` runs the
+database-dependent test files a second time that way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import atexit
+import os
+from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -62,3 +71,55 @@ def db_url(request: pytest.FixtureRequest) -> str:
 def no_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests must not write to a database named in the developer's environment."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+# --- the shared test databases on PostgreSQL (NIANBAO_TEST_PG=1) -------------------
+
+
+@cache
+def _process_cluster() -> Cluster:
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        raise RuntimeError(
+            "NIANBAO_TEST_PG=1 but no PostgreSQL server binaries in /usr/lib/postgresql/*/bin"
+        )
+    cluster = Cluster(bin_dir)
+    cluster.start()
+    atexit.register(cluster.stop)
+    return cluster
+
+
+def _on_postgres(build: Callable[[str], None], prefix: str) -> Callable[[], str]:
+    @cache
+    def build_db() -> str:
+        url = _process_cluster().create_database(prefix)
+        build(url)
+        return url
+
+    return build_db
+
+
+def _dashboard(url: str) -> None:
+    from nianbao.store import ingest_paths
+    from tests import dashboard_db
+
+    summary = ingest_paths(dashboard_db.REAL_FILES, url=url, progress=False)
+    if summary.failures:
+        raise RuntimeError("\n".join(reason for _, reason in summary.failures))
+
+
+def _evaluator(url: str) -> None:
+    from nianbao.db import get_engine
+    from nianbao.evaluation_store import evaluate_reports
+    from tests import eval_db
+
+    eval_db.ingest(eval_db.FILES, url)
+    evaluate_reports(get_engine(url))
+
+
+if os.environ.get("NIANBAO_TEST_PG") == "1":
+    # Replaced before the test modules import build_db by name.
+    from tests import dashboard_db, eval_db
+
+    dashboard_db.build_db = _on_postgres(_dashboard, "dash")  # type: ignore[assignment]
+    eval_db.build_db = _on_postgres(_evaluator, "eval")  # type: ignore[assignment]
