@@ -82,7 +82,10 @@ def read(engine: Engine, stmt: Any) -> pd.DataFrame:
     """Run a select; database errors stay SQLAlchemy errors (pandas would rewrap them)."""
     with engine.connect() as conn:
         result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        # Plain tuples: given Row objects pandas probes each one for
+        # namedtuple/dataclass attributes, a quarter of the time at 10k reports.
+        rows = [tuple(row) for row in result.fetchall()]
+        return pd.DataFrame(rows, columns=list(result.keys()))
 
 
 def regions(engine: Engine, include_synthetic: bool = False) -> pd.DataFrame:
