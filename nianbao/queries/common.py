@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select, union_all
 
@@ -249,12 +250,22 @@ def summarise(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=[*by, "value", "n_reports", "n_missing", "report_ids"])
     g = df.groupby(by, dropna=False, sort=True)
-    out = g.agg(
-        value=("value", lambda s: s.sum(min_count=1)),
-        n_reports=("value", "count"),
-        n_rows=("report_id", "size"),
-        report_ids=("report_id", lambda s: tuple(sorted(int(x) for x in s))),
-    ).reset_index()
+    # Vectorised: per-group Python lambdas cost seconds with one group per
+    # body and measure at 100k reports.
+    out = pd.DataFrame(
+        {
+            "value": g["value"].sum(min_count=1),
+            "n_reports": g["value"].count(),
+            "n_rows": g.size(),
+        }
+    )
+    # report_ids: every row's id ordered by (group, id), cut at the group sizes.
+    codes = g.ngroup().to_numpy()
+    ids = df["report_id"].to_numpy(dtype="int64")
+    order = np.lexsort((ids, codes))
+    cuts = np.cumsum(np.bincount(codes, minlength=len(out)))[:-1]
+    out["report_ids"] = [tuple(part.tolist()) for part in np.split(ids[order], cuts)]
+    out = out.reset_index()
     out["n_missing"] = out["n_rows"] - out["n_reports"]
     return out.drop(columns="n_rows")
 
