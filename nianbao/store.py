@@ -720,6 +720,8 @@ def ingest_paths(
         writer.flush()
     finally:
         bar.close()
+    # Workers finish in any order; the report lists failures by file.
+    summary.failures.sort(key=lambda failure: failure[0])
     return summary
 
 

@@ -244,6 +244,26 @@ def test_ingest_folder_with_bad_files(capsys, tmp_path: Path, db_url: str) -> No
     assert _reports(db_url) == stored
 
 
+def test_ingest_in_parallel_with_small_batches(capsys, tmp_path: Path, sqlite_url: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = sorted((SEED.parent.parent / "pingtan").glob("2023-*.txt"))[:8]
+    for f in files:
+        shutil.copyfile(f, folder / f.name)
+    empty, garbage = _bad_files(folder)
+    args = ["--workers", "2", "--batch-size", "3", "--no-progress"]
+    code, out, err = run(capsys, "ingest", str(folder), "--db", sqlite_url, *args)
+    assert code == 1, err
+    lines = out.splitlines()
+    assert lines[0] == f"parsed {len(files)}, duplicates 0, new versions 0, failed 2"
+    # Failures listed by file name, whichever worker finished first.
+    assert lines[1].startswith(f"{empty}: ") and lines[2].startswith(f"{garbage}: ")
+    assert len(_reports(sqlite_url)) == len(files)
+    with pytest.raises(SystemExit) as usage:
+        main(["ingest", str(folder), "--workers", "0"])
+    assert usage.value.code == 2
+
+
 def test_ingest_republication_is_a_new_version(capsys, tmp_path: Path, sqlite_url: str) -> None:
     first = tmp_path / "2019.txt"
     shutil.copyfile(PINGTAN_2019, first)
