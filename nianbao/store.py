@@ -677,7 +677,9 @@ def _check_rows(rid: int, checks: Sequence[CheckResult]) -> list[dict[str, Any]]
 BATCH_REPORTS = 200  # reports per transaction
 BATCH_BYTES = 64 * 2**20  # … or fewer when their originals are large
 IN_FLIGHT_PER_WORKER = 16  # files handed to the pool and not yet written
-INLINE_BELOW = 8  # fewer files than this are parsed in this process
+# Fewer files than this per worker are parsed in this process: starting the
+# pool costs more than it saves (a parse takes 3–10 ms).
+INLINE_BELOW_PER_WORKER = 25
 
 
 def ingest_paths(
@@ -755,16 +757,17 @@ def _parse_path(file: str) -> _Result:
 
 def _parse_all(files: Sequence[Path], known: frozenset[str], workers: int) -> Iterator[_Result]:
     names = [str(f) for f in files]
-    if workers == 1 or len(names) < INLINE_BELOW:
+    if workers == 1 or len(names) < INLINE_BELOW_PER_WORKER * workers:
         _init_worker(known)
         try:
             yield from map(_parse_path, names)
         finally:
             _init_worker(frozenset())
         return
-    # fork is cheapest (workers inherit the imports and the known hashes) but
-    # unsafe in a process with other threads (Streamlit): forkserver there.
-    method = "fork" if threading.active_count() == 1 else "forkserver"
+    # fork is cheapest (workers inherit the imports and the known hashes);
+    # called from another thread than the main one (a Streamlit script) the
+    # process is surely multi-threaded and fork unsafe: forkserver there.
+    method = "fork" if threading.current_thread() is threading.main_thread() else "forkserver"
     ctx = mp.get_context(method)
     limit = threading.BoundedSemaphore(workers * IN_FLIGHT_PER_WORKER)
     stop = threading.Event()

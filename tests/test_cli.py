@@ -247,7 +247,8 @@ def test_ingest_folder_with_bad_files(capsys, tmp_path: Path, db_url: str) -> No
 def test_ingest_in_parallel_with_small_batches(capsys, tmp_path: Path, sqlite_url: str) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    files = sorted((SEED.parent.parent / "pingtan").glob("2023-*.txt"))[:8]
+    # 60 files: enough for the process pool (25 files per worker).
+    files = sorted((SEED.parent.parent / "pingtan").glob("202*.txt"))[:60]
     for f in files:
         shutil.copyfile(f, folder / f.name)
     empty, garbage = _bad_files(folder)
