@@ -20,7 +20,10 @@ import sys
 import threading
 import time
 import unicodedata
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -755,39 +758,91 @@ def _parse_path(file: str) -> _Result:
     return ("ok", file, Parsed(file, report, checks, data))
 
 
+def _parse_many(names: list[str]) -> list[_Result]:
+    return [_parse_path(name) for name in names]
+
+
+def _inline(names: Iterable[str], known: frozenset[str]) -> Iterator[_Result]:
+    _init_worker(known)
+    try:
+        yield from map(_parse_path, names)
+    finally:
+        _init_worker(frozenset())
+
+
 def _parse_all(files: Sequence[Path], known: frozenset[str], workers: int) -> Iterator[_Result]:
+    """Every file's result, in the order the workers finish them.
+
+    At most ``workers * IN_FLIGHT_PER_WORKER`` files are handed out and not yet
+    consumed, so a slow writer holds back the parsers instead of piling up
+    parsed reports. A worker that dies (killed, out of memory, a crash in a C
+    library) breaks the pool: the files it may have held are parsed again one
+    at a time in a new pool, and a file that kills a worker on its own is
+    reported as failed. A pool that dies without parsing anything, three
+    times over, is given up for parsing in this process.
+    """
     names = [str(f) for f in files]
-    if workers == 1 or len(names) < INLINE_BELOW_PER_WORKER * workers:
-        _init_worker(known)
-        try:
-            yield from map(_parse_path, names)
-        finally:
-            _init_worker(frozenset())
+    # Off the main thread (a Streamlit script) the process has other threads,
+    # where fork is unsafe, and forkserver/spawn re-import the main module:
+    # parse in-process there.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if workers == 1 or len(names) < INLINE_BELOW_PER_WORKER * workers or not in_main_thread:
+        yield from _inline(names, known)
         return
-    # fork is cheapest (workers inherit the imports and the known hashes);
-    # called from another thread than the main one (a Streamlit script) the
-    # process is surely multi-threaded and fork unsafe: forkserver there.
-    method = "fork" if threading.current_thread() is threading.main_thread() else "forkserver"
-    ctx = mp.get_context(method)
-    limit = threading.BoundedSemaphore(workers * IN_FLIGHT_PER_WORKER)
-    stop = threading.Event()
-
-    def feed() -> Iterator[str]:
-        # Runs in the pool's feeder thread: blocks while the writer is behind.
-        for name in names:
-            while not limit.acquire(timeout=0.1):
-                if stop.is_set():
-                    return
-            yield name
-
+    ctx = mp.get_context("fork")  # the workers inherit the imports and the known hashes
     chunk = max(1, min(8, len(names) // (workers * 8)))
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(known,)) as pool:
+    window = max(2 * workers, workers * IN_FLIGHT_PER_WORKER // chunk)
+    todo: deque[str] = deque(names)
+    suspects: deque[str] = deque()  # in flight when a pool broke: retried alone
+    retried: set[str] = set()
+    dead_pools = 0
+    while todo or suspects:
+        if dead_pools >= 3:
+            yield from _inline([*suspects, *todo], known)
+            return
+        pool = ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=_init_worker, initargs=(known,)
+        )
+        in_flight: dict[Future[list[_Result]], list[str]] = {}
+        broken = produced = False
         try:
-            for result in pool.imap_unordered(_parse_path, feed(), chunksize=chunk):
-                limit.release()
-                yield result
+            while todo or suspects or in_flight:
+                while not broken and len(in_flight) < window and (todo or suspects):
+                    if suspects:
+                        if in_flight:  # a suspect runs alone, so a crash names it
+                            break
+                        batch = [suspects.popleft()]
+                    else:
+                        batch = [todo.popleft() for _ in range(min(chunk, len(todo)))]
+                    in_flight[pool.submit(_parse_many, batch)] = batch
+                if not in_flight:
+                    break
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    batch = in_flight.pop(future)
+                    try:
+                        results = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        if len(batch) == 1 and batch[0] in retried:
+                            name = batch[0]
+                            yield (
+                                "failed",
+                                name,
+                                f"{name}: the parser process died on this file "
+                                "(please report this file)",
+                            )
+                        else:
+                            retried.update(batch)
+                            suspects.extend(batch)
+                        continue
+                    produced = True
+                    yield from results
+                if broken and not in_flight:
+                    break
         finally:
-            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+        dead_pools = 0 if produced or not broken else dead_pools + 1
 
 
 class _Writer:
