@@ -727,7 +727,21 @@ def ingest_paths(
         bar.close()
     # Workers finish in any order; the report lists failures by file.
     summary.failures.sort(key=lambda failure: failure[0])
+    _checkpoint(engine)
     return summary
+
+
+def _checkpoint(engine: Engine) -> None:
+    """SQLite: copy the write-ahead log into the database file, so the file
+    alone (copied, backed up) holds everything just imported. Batched imports
+    commit too rarely for SQLite's automatic checkpoint to run."""
+    if engine.dialect.name != "sqlite":
+        return
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    except SQLAlchemyError:
+        pass  # a reader holding the log: it is copied later
 
 
 _Result = tuple[Literal["ok", "duplicate", "failed"], str, "Parsed | str | None"]
