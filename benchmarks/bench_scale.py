@@ -287,12 +287,21 @@ def main() -> None:
     ap.add_argument("--parse-seconds", type=float, default=3.0)
     ap.add_argument("--skip-parse", action="store_true")
     ap.add_argument("--skip-pages", action="store_true")
+    ap.add_argument(
+        "--pages-only",
+        metavar="URL",
+        help="only time the pages on this existing database (e.g. bench-out/scale-100000.db)",
+    )
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     dbs = [d.strip() for d in args.dbs.split(",")]
 
     print(f"{'what':<30} {'size':>7} {'db':<10} {'figure':>14}  note", flush=True)
+    if args.pages_only:
+        url = args.pages_only
+        bench_pages(url, url.split(":", 1)[0].split("+")[0], report_count(url))
+        return
     if not args.skip_parse:
         bench_parse(args.parse_seconds)
     with postgres() as fresh_pg:
