@@ -262,9 +262,9 @@ def summarise(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     # report_ids: every row's id ordered by (group, id), cut at the group sizes.
     codes = g.ngroup().to_numpy()
     ids = df["report_id"].to_numpy(dtype="int64")
-    order = np.lexsort((ids, codes))
-    cuts = np.cumsum(np.bincount(codes, minlength=len(out)))[:-1]
-    out["report_ids"] = [tuple(part.tolist()) for part in np.split(ids[order], cuts)]
+    ordered = ids[np.lexsort((ids, codes))].tolist()
+    ends = np.cumsum(np.bincount(codes, minlength=len(out))).tolist()
+    out["report_ids"] = [tuple(ordered[a:b]) for a, b in zip([0, *ends[:-1]], ends, strict=True)]
     out = out.reset_index()
     out["n_missing"] = out["n_rows"] - out["n_reports"]
     return out.drop(columns="n_rows")
