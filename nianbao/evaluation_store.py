@@ -189,7 +189,7 @@ def load_reports(engine: Engine, report_ids: Sequence[int] | None = None) -> lis
                 .order_by(s.report_id, s.order)
             ):
                 sections[row.report_id].append(Section(row.number, row.title, row.text, row.order))
-            for row in conn.execute(
+            for frow in conn.execute(
                 select(
                     f.report_id,
                     f.metric,
@@ -204,16 +204,16 @@ def load_reports(engine: Engine, report_ids: Sequence[int] | None = None) -> lis
                 .where(part(f.report_id))
                 .order_by(f.report_id, f.id)
             ):
-                facts[row.report_id].append(
+                facts[frow.report_id].append(
                     Fact(
-                        row.metric,
-                        row.applicant,
-                        row.value,
-                        row.raw,
-                        row.unit,
-                        row.source,
-                        row.location or "",
-                        row.evidence,
+                        frow.metric,
+                        frow.applicant,
+                        frow.value,
+                        frow.raw,
+                        frow.unit,
+                        frow.source,
+                        frow.location or "",
+                        frow.evidence,
                     )
                 )
     out = []
@@ -287,11 +287,11 @@ def _context_ids(engine: Engine, report_ids: Sequence[int]) -> list[int]:
                 if row.year is not None:
                     years.add(row.year)
         ids = set(wanted)
-        for row in conn.execute(
+        for crow in conn.execute(
             select(r.id, r.issuer_key, r.region_id, r.year).where(r.is_current.is_(True))
         ):
-            if (row.issuer_key, row.region_id) in bodies or row.year in years:
-                ids.add(row.id)
+            if (crow.issuer_key, crow.region_id) in bodies or crow.year in years:
+                ids.add(crow.id)
     return sorted(ids)
 
 
@@ -360,14 +360,16 @@ def evaluate_reports(
         ]
         with engine.begin() as conn:
             if everything:
-                conn.execute(delete(RESULT))
+                conn.execute(delete(EvaluationResult))
             else:
                 for part in _chunks(sorted(targets)):
-                    conn.execute(delete(RESULT).where(RESULT.c.report_id.in_(part)))
+                    conn.execute(
+                        delete(EvaluationResult).where(EvaluationResult.report_id.in_(part))
+                    )
             for i in range(0, len(rows), _INSERT_BATCH):
-                conn.execute(insert(RESULT), rows[i : i + _INSERT_BATCH])
+                conn.execute(insert(EvaluationResult), rows[i : i + _INSERT_BATCH])
             conn.execute(
-                insert(RUN).values(
+                insert(EvaluationRun).values(
                     rules_version=version,
                     reports_fingerprint=fingerprint,
                     n_reports=len(targets) if not everything else n_current,

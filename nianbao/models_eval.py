@@ -61,14 +61,13 @@ class IndicatorProfile(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
-EVAL_TABLES = (
-    EvaluationResult.__table__,
-    EvaluationRun.__table__,
-    IndicatorProfile.__table__,
-)
+EVAL_TABLES = [
+    Base.metadata.tables[name]
+    for name in ("evaluation_result", "evaluation_run", "indicator_profile")
+]
 
 
 def ensure_tables(engine: Engine) -> None:
     """Create these tables if missing (init_db may have run before this module
     was imported in the process, and it runs create_all only once per URL)."""
-    Base.metadata.create_all(engine, tables=list(EVAL_TABLES), checkfirst=True)
+    Base.metadata.create_all(engine, tables=EVAL_TABLES, checkfirst=True)

@@ -79,6 +79,18 @@ _PG_DDL = (
 )
 
 _ready: set[str] = set()  # URLs whose index exists in this process
+_scan_only: set[str] = set()  # SQLite without FTS5 trigram: LIKE scans
+
+
+def _fts5_trigram_available(engine: Engine) -> bool:
+    """Whether this SQLite can make an FTS5 trigram table (3.34+, FTS5 compiled in)."""
+    with engine.connect() as conn:
+        try:
+            conn.execute(text("CREATE VIRTUAL TABLE temp._probe USING fts5(x, tokenize='trigram')"))
+            conn.execute(text("DROP TABLE temp._probe"))
+        except SQLAlchemyError:
+            return False
+    return True
 
 
 def ensure_search_index(engine: Engine) -> str:
@@ -88,7 +100,12 @@ def ensure_search_index(engine: Engine) -> str:
     dialect = engine.dialect.name
     try:
         if dialect == "sqlite":
+            if key in _scan_only:
+                return "scan"
             if key not in _ready:
+                if not _fts5_trigram_available(engine):
+                    _scan_only.add(key)  # SQLite older than 3.34 or built without FTS5
+                    return "scan"
                 with engine.begin() as conn:
                     exists = conn.execute(
                         text("SELECT 1 FROM sqlite_master WHERE name = 'section_fts'")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, select, union_all
+from sqlalchemy import Engine, insert, select, union_all, update
 from sqlalchemy import literal as sql_literal
 from sqlalchemy.exc import IntegrityError
 
@@ -285,13 +285,14 @@ def save_profile(engine: Engine, name: str, weights: Weights) -> None:
     with_weights(dict(weights))  # unknown keys raise ValueError
     ensure_tables(engine)
     payload = json.dumps(dict(weights), ensure_ascii=False, sort_keys=True)
-    t = IndicatorProfile.__table__
     with engine.begin() as conn:
-        updated = conn.execute(t.update().where(t.c.name == name).values(weights=payload))
+        updated = conn.execute(
+            update(IndicatorProfile).where(IndicatorProfile.name == name).values(weights=payload)
+        )
         if updated.rowcount == 0:
             try:
                 conn.execute(
-                    t.insert().values(
+                    insert(IndicatorProfile).values(
                         name=name,
                         weights=payload,
                         created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
