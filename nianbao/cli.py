@@ -226,6 +226,16 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    # Imported here: the evaluator pulls in numpy, which parse/ingest do not need.
+    from nianbao.evaluation_store import run_evaluation
+
+    summary = run_evaluation(database_url(args.db), only_stale=not args.all)
+    for line in summary.lines():
+        print(line)
+    return EXIT_OK
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     if args.db:
         # The dashboard runs in another process and reads the URL from here.
@@ -328,6 +338,15 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--db", metavar="URL", help=db_help)
     init.add_argument("--no-progress", action="store_true", help="no progress bar")
     init.set_defaults(run=_cmd_init)
+
+    evaluate = sub.add_parser(
+        "evaluate", help="run the evaluator's checks (timeliness, T1, copies …) and store them"
+    )
+    evaluate.add_argument("--db", metavar="URL", help=db_help)
+    evaluate.add_argument(
+        "--all", action="store_true", help="re-run even if rules and reports are unchanged"
+    )
+    evaluate.set_defaults(run=_cmd_evaluate)
 
     serve = sub.add_parser("serve", help="init, then run the dashboard")
     serve.add_argument("--port", type=int, default=8501)

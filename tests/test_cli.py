@@ -336,3 +336,26 @@ def test_init_fills_the_database_once(capsys, sqlite_url: str) -> None:
     code, out, _err = run(capsys, "init", "--db", sqlite_url)
     assert code == 0
     assert out.strip().endswith(f"already holds {n} reports")
+
+
+def test_evaluate_stores_results_then_is_a_no_op(capsys, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ev.db'}"
+    reports = Path(__file__).resolve().parent.parent / "data" / "reports" / "pingtan"
+    files = [str(reports / n) for n in ("2022-jjf-056.txt", "2023-jjf-057.txt")]
+    assert main(["ingest", *files, "--db", url, "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", "--db", url]) == 0
+    first = capsys.readouterr().out
+    assert first.startswith("evaluated 2 reports")
+    assert main(["evaluate", "--db", url]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    with Session(get_engine(url)) as s:
+        from nianbao.models_eval import EvaluationResult
+
+        t1 = s.scalars(
+            select(EvaluationResult).where(
+                EvaluationResult.rule == "T1", EvaluationResult.status == "fail"
+            )
+        ).all()
+    # 2023-jjf-057 says 共收到政府信息公开申请0条 while its table receives 3.
+    assert t1
