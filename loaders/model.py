@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 # Separators used when a document is linearised for the table grammar.
 # A grid cell boundary is a hard boundary between values; a blank cell between
@@ -36,7 +36,7 @@ class Table:
     page: int | None = None  # 1-based PDF page the table starts on, if known
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 MediaType = Literal["text", "html", "docx", "pdf"]
 
