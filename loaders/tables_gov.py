@@ -555,6 +555,19 @@ def _solve_row(
     # Otherwise the candidates (none, or several) go to the next steps.
 
 
+def _table_fact(code: str, cell: _Cell, location: str, applicant: str | None = None) -> Fact:
+    """One table cell as a fact; the unit is the catalog's (money already in 万元)."""
+    return Fact(
+        metric=code,
+        applicant=applicant,
+        value=cell.value,
+        raw=cell.raw,
+        unit=metrics()[code].unit,
+        source="table",
+        location=location,
+    )
+
+
 def _finish_row(
     row: _Row, units: Sequence[tuple[str | None, str | None]], warnings: list[str], what: str
 ) -> None:
@@ -888,17 +901,7 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
             )
         assert row.cells is not None
         for applicant, cell in zip(APPLICANT_COLUMNS, row.template_values(row.cells), strict=True):
-            facts.append(
-                Fact(
-                    metric=code,
-                    applicant=applicant,
-                    value=cell.value,
-                    raw=cell.raw,
-                    unit=metrics()[code].unit,
-                    source="table",
-                    location=_b_location(code, applicant),
-                )
-            )
+            facts.append(_table_fact(code, cell, _b_location(code, applicant), applicant))
     last = max(h.ke for h in hits if h)
     return facts, last
 
@@ -964,20 +967,10 @@ def _parse_c(tx: _Text, start: int, warnings: list[str]) -> list[Fact]:
         )
     _finish_row(row, units, warnings, "C1")
     assert row.cells is not None
-    facts = []
-    for code, cell in zip(_C_CODES, row.cells, strict=True):
-        facts.append(
-            Fact(
-                metric=code,
-                applicant=None,
-                value=cell.value,
-                raw=cell.raw,
-                unit=metrics()[code].unit,
-                source="table",
-                location=f"C {metrics()[code].label}",
-            )
-        )
-    return facts
+    return [
+        _table_fact(code, cell, f"C {metrics()[code].label}")
+        for code, cell in zip(_C_CODES, row.cells, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -1216,17 +1209,7 @@ def _parse_a_block(
                 warnings.append(
                     f"{name}: no unit written for {col.printed} '{cell.raw}'; taken as 万元"
                 )
-            facts.append(
-                Fact(
-                    metric=code,
-                    applicant=None,
-                    value=cell.value,
-                    raw=cell.raw,
-                    unit=metrics()[code].unit,
-                    source="table",
-                    location=f"A {caption} / {lab.printed} / {col.printed}",
-                )
-            )
+            facts.append(_table_fact(code, cell, f"A {caption} / {lab.printed} / {col.printed}"))
     return facts, max((h.ke for h in hits if h), default=start)
 
 
