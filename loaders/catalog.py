@@ -50,15 +50,8 @@ def applicants() -> dict[str, str]:
         return {row["key"]: row["label"] for row in csv.DictReader(f)}
 
 
-APPLICANT_COLUMNS: tuple[str, ...] = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_org",
-    "legal_services",
-    "other_org",
-    "total",
-)
+# Table B's applicant columns in template order, as applicants.csv lists them.
+APPLICANT_COLUMNS: tuple[str, ...] = tuple(applicants())
 
 
 def unit_of(code: str) -> str:
