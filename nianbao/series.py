@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 
 from loaders.catalog import metrics
+from nianbao.labels import FORMAT_LABELS, SOURCE_LABELS  # noqa: F401  (re-exported)
 from nianbao.models import Fact, Report
 
 _SERIES_CSV = Path(__file__).resolve().parent.parent / "loaders" / "series.csv"
@@ -40,13 +41,6 @@ GOV_FORMATS: tuple[str, ...] = ("gov2019", "gov2021")
 TEXT_FORMATS: tuple[str, ...] = ("gov2019", "gov2021", "narrative")
 
 ERA_LABELS = {"legacy": "2019年前（旧统计表）", "gov": "2019年起（新格式）"}
-FORMAT_LABELS = {
-    "legacy": "旧统计表",
-    "gov2019": "2019格式",
-    "gov2021": "2021格式",
-    "narrative": "仅正文",
-}
-SOURCE_LABELS = {"table": "统计表", "text": "正文"}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select, union_all
 
+from nianbao.labels import SCOPE_LABELS  # noqa: F401  (re-exported)
 from nianbao.models import CheckResult, Fact, Region, Report
 from nianbao.series import Measure, disjoint_groups, per_report_select
 
@@ -23,13 +24,6 @@ REPORT = Report.__table__
 FACT = Fact.__table__
 REGION = Region.__table__
 CHECK = CheckResult.__table__
-
-SCOPE_LABELS = {
-    "government": "政府",
-    "department": "部门",
-    "township": "乡镇街道",
-    "other": "其他",
-}
 
 
 @dataclass(frozen=True)
