@@ -2,6 +2,8 @@
 
     python -m benchmarks.bench_pages                 # bundled + 10,000 synthetic (SQLite)
     python -m benchmarks.bench_pages --reports 2000  # a smaller synthetic set
+    python -m benchmarks.bench_pages --url sqlite:///bench-out/scale-100000.db --only 趋势
+                                                     # an existing synthetic database, some pages
 
 Each page runs under streamlit.testing.v1.AppTest: "cold" is the first run
 with the query cache cleared (every query goes to the database), "warm" a
@@ -127,15 +129,20 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=10_000, help="synthetic reports")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--skip-bundled", action="store_true")
+    ap.add_argument("--url", help="time an existing synthetic database instead (no bundled run)")
+    ap.add_argument("--only", default="", help="only pages whose label contains this text")
     args = ap.parse_args()
 
-    sets = [] if args.skip_bundled else [("bundled", bundled_url(), False)]
-    sets.append((f"synthetic {args.reports}", synthetic_url(args.reports), True))
+    if args.url:
+        sets = [("synthetic", args.url, True)]
+    else:
+        sets = [] if args.skip_bundled else [("bundled", bundled_url(), False)]
+        sets.append((f"synthetic {args.reports}", synthetic_url(args.reports), True))
     rows = []
     for name, url, synthetic in sets:
         os.environ["DATABASE_URL"] = url
         n = count(url)
-        pages = _pages(url, synthetic)
+        pages = [p for p in _pages(url, synthetic) if args.only in p[0]]
         time_page(pages[0][1], pages[0][2], 1)  # warm-up: imports, first connection
         for label, script, params in pages:
             cold, cpu, warm, problem = time_page(script, params, args.repeats)
