@@ -11,28 +11,14 @@ Pass `--extra` to also write docs/report.png and docs/data.png.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # (file, path and query of the view, text to wait for)
 # {region}: the id of 平潭综合实验区, the zone whose reports cover 2009–2025.
@@ -48,25 +34,6 @@ EXTRA: tuple[tuple[str, str, str], ...] = (
     ("report.png", "/report?id={report_id}", "统计表（按官方模板排列）"),
     ("data.png", "/data?metric=requests.received&years=2021-2025", "共 "),
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(url: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"streamlit exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"streamlit did not answer on {url}")
 
 
 def _settle(page: object, text: str) -> None:
@@ -85,6 +52,7 @@ def main(extra: bool = False) -> None:
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
+    from nianbao.app_server import CHROMIUM, CHROMIUM_ARGS, running_dashboard
     from nianbao.models import Region, Report
     from nianbao.store import ingest_paths
 
@@ -100,36 +68,9 @@ def main(extra: bool = False) -> None:
         region = s.scalar(select(Region.id).where(Region.name == "平潭综合实验区").limit(1))
     engine.dispose()
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": url}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        _wait(base, proc)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with running_dashboard(url) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
             # Open the app's root first: the router registers the Chinese page titles.
             page.goto(base + "/")
@@ -141,8 +82,6 @@ def main(extra: bool = False) -> None:
                 print(f"wrote docs/{name}", file=sys.stderr)
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -10,15 +10,9 @@ Skipped only when /usr/bin/chromium is absent.
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,17 +20,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from nianbao.app_server import CHROMIUM, CHROMIUM_ARGS, running_dashboard
+
 TIMEOUT_MS = 60_000
 
 pytestmark = [
@@ -50,26 +35,6 @@ HOSTILE = (
     "一、总体情况\n本机关网站 <script>window.__pwned = 1</script> 已更新。"
     "详见[点此下载](http://example.com/evil) 与 **加粗** 文字。"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not answer on {url} within {timeout:.0f} s")
 
 
 def _add_hostile_report(url: str) -> int:
@@ -112,41 +77,10 @@ def app() -> Iterator[dict[str, Any]]:
     shutil.copy(source, folder / "e2e.db")
     url = f"sqlite:///{folder / 'e2e.db'}"
     hostile_id = _add_hostile_report(url)
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base, proc)
-        yield {"base": base, "hostile_id": hostile_id, "url": url}
+        with running_dashboard(url) as base:
+            yield {"base": base, "hostile_id": hostile_id, "url": url}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         shutil.rmtree(folder, ignore_errors=True)
 
 
