@@ -1,19 +1,30 @@
 """数据: the facts table with filters; CSV and Excel export of exactly what is shown.
 
 Every filter lives in the URL (years, scope, region, body, metric, source,
-nonnull), so a filtered view can be shared as a link and reopens the same.
+nonnull, tech), so a filtered view can be shared as a link and reopens the same.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from nianbao import ui, ui_text
 from nianbao.export import CSV_MIME, XLSX_MIME, to_csv_bytes, to_xlsx_bytes
+from nianbao.labels import SCOPE_LABELS
 from nianbao.queries import facts as fq
-from nianbao.queries.reports import SCOPE_LABELS
 
 ui.setup_page("数据")
+
+TABLE_HEIGHT = 600  # about 16 rows: a screenful at 1400 × 1000
+COLUMN_CONFIG = {
+    "发布机关": st.column_config.TextColumn(width="medium"),
+    "年度": st.column_config.NumberColumn(format="%d", width="small"),
+    "指标": st.column_config.TextColumn(width="large"),
+    "数值": st.column_config.NumberColumn(width="small"),
+    "单位": st.column_config.TextColumn(width="small"),
+    "报告ID": st.column_config.NumberColumn(format="%d", width="small"),
+}
 
 
 def _param_list(name: str) -> list[str]:
@@ -30,7 +41,10 @@ def _set_param(name: str, value: str) -> None:
         del st.query_params[name]
 
 
-st.caption("报告中解析出的每一个数字。空白的“数值”表示报告中该格为空或无法确定，不是 0。")
+st.caption(
+    "报告中解析出的每一个数字。“数值”为空不是 0：“状态”说明该格在报告中是空白，"
+    "还是数字连写无法确定如何拆分（存疑，附原文）。"
+)
 
 synthetic = ui.include_synthetic()  # ?synthetic=1: generated benchmark data too
 if synthetic:
@@ -106,7 +120,9 @@ with st.sidebar:
         horizontal=True,
     )
     only_non_null = st.checkbox("只看有数值的", value=st.query_params.get("nonnull") == "1")
-    limit = fq.DEFAULT_LIMIT
+    show_technical = st.checkbox(
+        "显示指标代码、原文数值和位置", value=st.query_params.get("tech") == "1"
+    )
 
 _set_param("years", f"{years[0]}-{years[1]}" if years != (year_min, year_max) else "")
 _set_param("scope", ",".join(scopes))
@@ -115,6 +131,7 @@ _set_param("body", ",".join(bodies))
 _set_param("metric", ",".join(chosen_metrics))
 _set_param("source", source)
 _set_param("nonnull", "1" if only_non_null else "")
+_set_param("tech", "1" if show_technical else "")
 
 flt = fq.FactFilter(
     year_from=years[0],
@@ -127,34 +144,63 @@ flt = fq.FactFilter(
     only_non_null=only_non_null,
     include_synthetic=synthetic,
 )
-frame, total = ui.query(fq.facts_table, flt, limit=limit)
+frame, total = ui.query(fq.facts_table, flt, limit=fq.DEFAULT_LIMIT, count_cap=fq.EXPORT_MAX)
+columns = [c for c in frame.columns if show_technical or c not in fq.TECHNICAL_COLUMNS]
 
 # --- the table and its exports ------------------------------------------------------
-if total > len(frame):
+too_many = total > fq.EXPORT_MAX
+if too_many:
     st.warning(
-        f"符合条件的共 {total} 行，这里显示并导出前 {len(frame)} 行。请缩小筛选范围以查看全部。"
+        f"符合条件的超过 {fq.EXPORT_MAX:,} 行，这里显示前 {len(frame):,} 行；"
+        f"一次最多导出 {fq.EXPORT_MAX:,} 行。请在左侧缩小年度、地区、发布机关或指标范围后再导出。"
     )
+elif total > len(frame):
+    st.caption(f"共 {total} 行，这里显示前 {len(frame):,} 行；导出包含全部 {total:,} 行。")
 else:
     st.caption(f"共 {total} 行。")
-st.dataframe(frame, hide_index=True, width="stretch", placeholder="")
+st.dataframe(
+    frame[columns],
+    hide_index=True,
+    width="stretch",
+    height=TABLE_HEIGHT,
+    placeholder="",
+    column_config=COLUMN_CONFIG,
+)
 
-# The files are built from the very frame shown above, when the button is
-# pressed (a callable): writing .xlsx for thousands of rows on every rerun
-# would cost most of the page's time.
+
+def _export_frame() -> pd.DataFrame:
+    """Every row of the filter (not only the rows on screen), with the columns shown.
+
+    Runs when a button is pressed, in Streamlit's download thread: no cache
+    and no session state here, only the database.
+    """
+    full, _ = fq.facts_table(ui.get_engine(), flt, limit=fq.EXPORT_MAX)
+    return full[columns]
+
+
+# The files are built when a button is pressed (a callable), not on every
+# rerun. on_click="ignore": a click must not rerun the page, because a rerun
+# replaces every deferred download with a new one, and a second button
+# clicked before the browser has the new page asks for a file that is gone
+# (QA 8: "MediaFileStorageError: Deferred file … not found").
 c1, c2 = st.columns(2)
 c1.download_button(
     "导出 CSV",
-    data=lambda: to_csv_bytes(frame),
+    data=lambda: to_csv_bytes(_export_frame()),
     file_name="nianbao-facts.csv",
     mime=CSV_MIME,
     key="export-csv",
+    on_click="ignore",
+    disabled=too_many or total == 0,
 )
 c2.download_button(
     "导出 Excel",
-    data=lambda: to_xlsx_bytes(frame),
+    data=lambda: to_xlsx_bytes(_export_frame()),
     file_name="nianbao-facts.xlsx",
     mime=XLSX_MIME,
     key="export-xlsx",
+    on_click="ignore",
+    disabled=too_many or total == 0,
 )
 
 # --- drill-down ---------------------------------------------------------------

@@ -245,7 +245,7 @@ def test_data_page_filter_and_exports_equal_what_is_shown(
 ) -> None:
     recorder = _Recorder()
     recorder.install(monkeypatch)
-    at = _run("data.py", metric="requests.received", years="2020-2024")
+    at = _run("data.py", metric="requests.received", years="2020-2024", tech="1")
     shown = _frame_with(at, "报告ID", "指标代码", "数值")
     assert len(shown) == 14  # 淮安 2024 and 平潭财政 2022, 7 applicant columns each
     natural = shown[(shown["发布机关"] == "淮安市人民政府") & (shown["申请人"] == "自然人")]

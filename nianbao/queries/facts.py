@@ -7,38 +7,61 @@ and exports unchanged (so an export is exactly what is shown).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from loaders.catalog import applicants, metrics
+from nianbao.labels import FORMAT_LABELS, SCOPE_LABELS, SOURCE_LABELS, label
 from nianbao.models import Fact, Region, Report
-from nianbao.queries.reports import FORMAT_LABELS, SCOPE_LABELS, region_path
+from nianbao.queries.reports import region_path
 
-SOURCE_LABELS = {"table": "表格", "text": "正文"}
-
-# The columns of the 数据 page, in order: (query column, label shown).
+# The columns of the 数据 page, in order: (query column, label shown). What a
+# reader needs comes first, so 数值 is on screen without scrolling; the codes
+# and the raw token (TECHNICAL_COLUMNS) are shown only when asked for.
 FACT_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("report_id", "报告ID"),
-    ("year", "年度"),
     ("issuer", "发布机关"),
-    ("scope", "范围"),
-    ("region", "地区"),
-    ("format", "格式"),
-    ("metric", "指标代码"),
+    ("year", "年度"),
     ("metric_label", "指标"),
     ("applicant", "申请人"),
     ("value", "数值"),
-    ("raw", "原文数值"),
     ("unit", "单位"),
+    ("status", "状态"),
+    ("scope", "范围"),
+    ("region", "地区"),
+    ("format", "格式"),
     ("source", "来源"),
+    ("report_id", "报告ID"),
+    ("metric", "指标代码"),
+    ("raw", "原文数值"),
     ("location", "位置"),
 )
+TECHNICAL_COLUMNS: tuple[str, ...] = ("指标代码", "原文数值", "位置")
 
-DEFAULT_LIMIT = 5000
+DEFAULT_LIMIT = 5000  # rows shown on the page
+# Rows one export may hold. Excel stops at 1,048,576 rows, and building the
+# file takes seconds per 100,000 rows; a larger selection is narrowed first.
+EXPORT_MAX = 200_000
+
+# 状态 of a cell: a value, a blank cell, or a value the parser could not
+# decide (fused digits with several splits: value NULL, raw = the digits).
+STATUS_VALUE = "有数值"
+STATUS_BLANK = "空白"
+_DIGIT = re.compile(r"\d")
+
+
+def value_status(value: Any, raw: str | None) -> str:
+    """'有数值', '空白', or '存疑（原文 77132470）' when the written digits were not accepted."""
+    if value is not None and not (isinstance(value, float) and value != value):
+        return STATUS_VALUE
+    token = (raw or "").strip()
+    if _DIGIT.search(token):
+        return f"存疑（原文 {token}）"
+    return STATUS_BLANK
 
 
 @dataclass(frozen=True)
@@ -93,7 +116,7 @@ def filter_options(engine: Engine, include_synthetic: bool = False) -> FilterOpt
             .join(latest, Report.id == latest.c.rid)
             .order_by(Report.issuer_key)
         ).all()
-        metric_codes = session.scalars(select(Fact.metric).distinct().order_by(Fact.metric)).all()
+        metric_codes = session.scalars(_distinct_metrics()).all()
     catalog = metrics()
     regions = pd.DataFrame(
         [(rid, f"{name}（{pname}）" if pname else name) for rid, name, pname in region_rows],
@@ -118,6 +141,20 @@ def filter_options(engine: Engine, include_synthetic: bool = False) -> FilterOpt
     )
 
 
+def _distinct_metrics() -> Select[Any]:
+    """The metric codes that have facts, by a loose index scan.
+
+    SELECT DISTINCT metric reads every entry of the (metric, …) index: 0.5 s
+    at 13 million facts. Asking for the next code after the last one found
+    (a recursive CTE, on SQLite and PostgreSQL alike) is one index seek per
+    code, about 150 in all.
+    """
+    codes = select(func.min(Fact.metric).label("metric")).cte("codes", recursive=True)
+    following = select(func.min(Fact.metric)).where(Fact.metric > codes.c.metric)
+    codes = codes.union_all(select(following.scalar_subquery()).where(codes.c.metric.is_not(None)))
+    return select(codes.c.metric).where(codes.c.metric.is_not(None))
+
+
 def _region_subtrees(region_ids: tuple[int, ...]) -> Select[Any]:
     """The ids of these regions and of every region below them (a recursive CTE)."""
     tree = select(Region.id).where(Region.id.in_(region_ids)).cte("tree", recursive=True)
@@ -125,8 +162,8 @@ def _region_subtrees(region_ids: tuple[int, ...]) -> Select[Any]:
     return select(tree.c.id)
 
 
-def _conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of a filter, over the fact and report tables."""
+def _report_conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a filter on the report table."""
     conditions: list[ColumnElement[bool]] = []
     if flt.year_from is not None:
         conditions.append(Report.year >= flt.year_from)
@@ -138,12 +175,6 @@ def _conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
         conditions.append(Report.region_id.in_(_region_subtrees(flt.region_ids)))
     if flt.issuer_keys:
         conditions.append(Report.issuer_key.in_(flt.issuer_keys))
-    if flt.metrics:
-        conditions.append(Fact.metric.in_(flt.metrics))
-    if flt.source:
-        conditions.append(Fact.source == flt.source)
-    if flt.only_non_null:
-        conditions.append(Fact.value.is_not(None))
     if flt.current_only:
         conditions.append(Report.is_current.is_(True))
     if not flt.include_synthetic:
@@ -151,21 +182,55 @@ def _conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def facts_table(
-    engine: Engine, flt: FactFilter, limit: int = DEFAULT_LIMIT
-) -> tuple[pd.DataFrame, int]:
-    """The facts that pass the filter (at most ``limit`` rows) and how many there are in all.
+def _fact_conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a filter on the fact table."""
+    conditions: list[ColumnElement[bool]] = []
+    if flt.metrics:
+        conditions.append(Fact.metric.in_(flt.metrics))
+    if flt.source:
+        conditions.append(Fact.source == flt.source)
+    if flt.only_non_null:
+        conditions.append(Fact.value.is_not(None))
+    return conditions
 
-    Columns are the Chinese labels of FACT_TABLE_COLUMNS. 数值 holds None for
-    a blank cell (shown empty, exported as an empty cell), never 0.
-    Ordered by year, issuer, report, then catalogue order of the metric.
+
+def _conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a filter, over the fact and report tables."""
+    return _report_conditions(flt) + _fact_conditions(flt)
+
+
+def count_facts(engine: Engine, flt: FactFilter, cap: int | None = None) -> int:
+    """How many facts pass the filter; with ``cap``, counting stops at cap + 1.
+
+    Counting 13 million facts exactly costs most of a second; "more than
+    EXPORT_MAX" is all the page needs to say for a selection that large.
     """
+    inner = select(Fact.id).join(Report, Fact.report_id == Report.id).where(*_conditions(flt))
+    if cap is not None:
+        inner = inner.limit(cap + 1)
+    with Session(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(inner.subquery())) or 0)
+
+
+def _ordered_report_ids(session: Session, flt: FactFilter) -> list[int]:
+    """The reports that may hold matching facts, in the order of the table.
+
+    Reading these ids first (one index scan, ~0.1 s at 100,000 reports) and
+    then their facts in small batches lets the page stop after ``limit`` rows;
+    one ORDER BY over the fact join would sort millions of rows first.
+    """
+    stmt = select(Report.id).where(*_report_conditions(flt))
+    if flt.metrics:  # skip reports without the metric instead of reading their facts
+        stmt = stmt.where(exists().where(Fact.report_id == Report.id, Fact.metric.in_(flt.metrics)))
+    stmt = stmt.order_by(Report.issuer_key, Report.year, Report.id)
+    return [int(i) for i in session.scalars(stmt)]
+
+
+def _fact_rows(session: Session, flt: FactFilter, limit: int) -> list[Any]:
+    """At most ``limit`` fact rows, ordered by body, year, report, then fact id."""
     region = aliased(Region)
     parent = aliased(Region)
     grandparent = aliased(Region)
-    base = select(Fact.id).join(Report, Fact.report_id == Report.id)
-    conditions = _conditions(flt)
-    counted = base.where(*conditions)
     stmt = (
         select(
             Report.id.label("report_id"),
@@ -177,6 +242,7 @@ def facts_table(
             grandparent.name.label("g"),
             parent.name.label("p"),
             region.name.label("r"),
+            Fact.id.label("fact_id"),
             Fact.metric,
             Fact.applicant,
             Fact.value,
@@ -189,34 +255,58 @@ def facts_table(
         .outerjoin(region, Report.region_id == region.id)
         .outerjoin(parent, region.parent_id == parent.id)
         .outerjoin(grandparent, parent.parent_id == grandparent.id)
-        .order_by(Report.year, Report.issuer_key, Report.id, Fact.id)
-        .limit(limit)
+        .where(*_fact_conditions(flt))
     )
-    stmt = stmt.where(*conditions)
+    ids = _ordered_report_ids(session, flt)
+    rows: list[Any] = []
+    pos, size = 0, 64  # small first batch: one body's reports usually fill the page
+    while pos < len(ids) and len(rows) < limit:
+        chunk = ids[pos : pos + size]
+        pos, size = pos + size, min(size * 4, 2000)
+        rank = {rid: i for i, rid in enumerate(chunk)}
+        batch = session.execute(stmt.where(Fact.report_id.in_(chunk))).all()
+        batch.sort(key=lambda r: (rank[r.report_id], r.fact_id))
+        rows.extend(batch[: limit - len(rows)])
+    return rows
+
+
+def facts_table(
+    engine: Engine,
+    flt: FactFilter,
+    limit: int = DEFAULT_LIMIT,
+    count_cap: int | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """The facts that pass the filter (at most ``limit`` rows) and how many there are in all.
+
+    The count is exact, or cap + 1 when there are more than ``count_cap``.
+    Columns are the Chinese labels of FACT_TABLE_COLUMNS. 数值 holds None for
+    a blank or undecided cell (shown empty, exported as an empty cell), never
+    0; 状态 tells the two apart. Ordered by body, year, report, then the
+    order in which the report lists its facts.
+    """
     with Session(engine) as session:
-        total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-        rows = session.execute(stmt).all()
+        rows = _fact_rows(session, flt, limit)
+    total = count_facts(engine, flt, count_cap) if len(rows) >= limit else len(rows)
     catalog = metrics()
     applicant_labels = applicants()
     records = []
     for r in rows:
         records.append(
             {
-                "report_id": r.report_id,
-                "year": r.year,
                 "issuer": r.issuer or r.issuer_key,
-                "scope": SCOPE_LABELS.get(r.scope, r.scope),
-                "region": region_path((r.g, r.p, r.r)),
-                "format": r.format,
-                "metric": r.metric,
+                "year": r.year,
                 "metric_label": catalog[r.metric].label if r.metric in catalog else "",
-                "applicant": applicant_labels.get(r.applicant, r.applicant or "")
-                if r.applicant
-                else "",
+                "applicant": applicant_labels.get(r.applicant, r.applicant) if r.applicant else "",
                 "value": r.value,
-                "raw": r.raw,
                 "unit": r.unit,
-                "source": SOURCE_LABELS.get(r.source, r.source),
+                "status": value_status(r.value, r.raw),
+                "scope": label(SCOPE_LABELS, r.scope),
+                "region": region_path((r.g, r.p, r.r)),
+                "format": label(FORMAT_LABELS, r.format),
+                "source": label(SOURCE_LABELS, r.source),
+                "report_id": r.report_id,
+                "metric": r.metric,
+                "raw": r.raw,
                 "location": r.location or "",
             }
         )
@@ -361,13 +451,17 @@ def series_catalog(engine: Engine, include_synthetic: bool = False) -> pd.DataFr
 
 __all__ = [
     "DEFAULT_LIMIT",
+    "EXPORT_MAX",
     "FACT_TABLE_COLUMNS",
     "FORMAT_LABELS",
+    "TECHNICAL_COLUMNS",
     "FactFilter",
     "FilterOptions",
+    "count_facts",
     "facts_table",
     "filter_options",
     "metric_catalog",
     "metric_counts",
     "series_catalog",
+    "value_status",
 ]
