@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, case, func, select, union_all
 
 from loaders.catalog import applicants, metrics
-from nianbao.queries.common import FACT, REPORT, Filters, per_report, ratio, read, summarise
-from nianbao.series import measure
+from nianbao.queries.common import FACT, REPORT, Filters, ratio, read, report_conditions
+from nianbao.series import disjoint_groups, measure, per_report_select
 
 # Counts compared across bodies (series keys or metric codes), in table order.
 COMPARE_MEASURES: tuple[str, ...] = (
@@ -30,6 +30,17 @@ RATES: dict[str, str] = {
     "litigation_correction_rate": "诉讼纠错率",
     "carry_over_share": "结转率",
 }
+# rate key -> (numerator keys, denominator keys): rate = sum(numerators) / sum(denominators),
+# only where every part is known and the denominator is non-zero (also used by 趋势).
+RATE_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "disclosure_rate": (("disclosed", "partially_disclosed"), ("requests_closed",)),
+    "review_correction_rate": (("reviews_corrected",), ("reviews",)),
+    "litigation_correction_rate": (("lawsuits_corrected",), ("lawsuits",)),
+    "carry_over_share": (
+        ("requests.carried_forward",),
+        ("requests_received", "requests.carried_over"),
+    ),
+}
 
 
 def measure_label(key: str) -> str:
@@ -42,46 +53,114 @@ def measure_label(key: str) -> str:
     return short.get(key) or measure(key).name
 
 
+# A rate over fewer cases than this is flagged 样本小 and, by default, ranked
+# after every rate with a real base: 1 of 1 application disclosed (100 %) says
+# little next to 42 of 81. Ten is a plain, explainable threshold (one more or
+# less case moves the rate by at most 10 points below it).
+SMALL_N = 10
+
+# Each rate: the counts of its numerator and of its denominator (summed).
+RATE_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "disclosure_rate": (("disclosed", "partially_disclosed"), ("requests_closed",)),
+    "review_correction_rate": (("reviews_corrected",), ("reviews",)),
+    "litigation_correction_rate": (("lawsuits_corrected",), ("lawsuits",)),
+    "carry_over_share": (
+        ("requests.carried_forward",),
+        ("requests_received", "requests.carried_over"),
+    ),
+}
+# What the denominator of each rate counts, for column headers.
+DENOMINATOR_LABELS = {
+    "disclosure_rate": "办结数",
+    "review_correction_rate": "复议数",
+    "litigation_correction_rate": "诉讼数",
+    "carry_over_share": "新收与结转数",
+}
+# The state of a rate: computed over a real base, over a small one, over 0
+# (无法计算: nothing to divide by — not a blank in the report), or missing
+# (a count behind it is blank or absent).
+RATE_STATES = {"ok": "", "small": "样本小", "zero": "无法计算", "missing": "缺失"}
+
+
+def _rate_state(num: pd.Series, den: pd.Series) -> pd.Series:
+    state = pd.Series("missing", index=den.index, dtype="object")
+    known = num.notna() & den.notna()
+    state[known & (den == 0)] = "zero"
+    state[known & (den > 0) & (den < SMALL_N)] = "small"
+    state[known & (den >= SMALL_N)] = "ok"
+    return state
+
+
 def compare_bodies(
     engine: Engine, f: Filters, keys: tuple[str, ...] = COMPARE_MEASURES
 ) -> pd.DataFrame:
-    """One row per body for the filter's year: counts, rates and what is behind them.
+    """One row per body with a report that the filter selects (usually one year).
 
-    Columns: issuer_key, scope, n_reports, report_ids, one column per measure key
-    (NaN where missing), ``n_missing`` (blank values in the row), and the rates of
-    RATES, each computed only where its denominator is known and non-zero.
+    Columns: issuer_key, scope, n_reports, report_ids, one column per measure
+    key (the sum of the known per-report values; NaN where none is known),
+    ``n_missing`` (blank per-report values in the row), and for each rate of
+    RATES the rate, ``<rate>__n`` (its denominator) and ``<rate>__state``
+    (ok / small / zero / missing). A rate is computed only where its counts are
+    known and the denominator is not 0.
+
+    The sums are done in SQL, one row per body: at 100k reports a year holds
+    ~8k bodies, and shipping their per-report rows to pandas cost seconds.
+    A body whose report has no figures still has a row (all values missing).
     """
-    per = per_report(engine, f, [measure(k) for k in keys])
-    s = summarise(per, ["issuer_key", "measure"])
-    base = (
-        per.groupby("issuer_key")
-        .agg(
-            scope=("scope", "first"),
-            n_reports=("report_id", "nunique"),
-            report_ids=("report_id", lambda x: tuple(sorted({int(i) for i in x}))),
+    r = REPORT.c
+    conds = report_conditions(f)
+    out = _report_keys(read(engine, select(r.id, r.issuer_key, r.scope).where(*conds)))
+    measures = [measure(k) for k in keys]
+    parts = [per_report_select(g, conds) for g in disjoint_groups(measures)]
+    u = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    # Positional labels: metric codes contain dots.
+    cols = [
+        func.sum(case((u.c.measure == k, u.c.value))).label(f"m{i}") for i, k in enumerate(keys)
+    ]
+    stmt = (
+        select(
+            r.issuer_key,
+            *cols,
+            func.sum(case((u.c.value.is_(None), 1), else_=0)).label("n_missing"),
         )
-        .reset_index()
+        .join(REPORT, r.id == u.c.report_id)
+        .group_by(r.issuer_key)
     )
-    values = s.set_index(["issuer_key", "measure"])["value"].unstack("measure")
-    missing = s.groupby("issuer_key")["n_missing"].sum().rename("n_missing")
-    out = base.join(values, on="issuer_key").join(missing, on="issuer_key")
+    sums = read(engine, stmt).rename(columns={f"m{i}": k for i, k in enumerate(keys)})
     for k in keys:
-        if k not in out:
-            out[k] = float("nan")
-
-    def col(k: str) -> pd.Series:
-        return out[k] if k in out else pd.Series(float("nan"), index=out.index)
-
-    out["disclosure_rate"] = ratio(
-        col("disclosed") + col("partially_disclosed"), col("requests_closed")
-    )
-    out["review_correction_rate"] = ratio(col("reviews_corrected"), col("reviews"))
-    out["litigation_correction_rate"] = ratio(col("lawsuits_corrected"), col("lawsuits"))
-    out["carry_over_share"] = ratio(
-        col("requests.carried_forward"),
-        col("requests_received") + col("requests.carried_over"),
-    )
+        sums[k] = pd.to_numeric(sums[k], errors="coerce")
+    out = out.merge(sums, on="issuer_key", how="left")
+    out["n_missing"] = out["n_missing"].fillna(0).astype(int)
+    for rate, (num_keys, den_keys) in RATE_PARTS.items():
+        num = _sum_known(out, num_keys)
+        den = _sum_known(out, den_keys)
+        out[rate] = ratio(num, den)
+        out[f"{rate}__n"] = den
+        out[f"{rate}__state"] = _rate_state(num, den)
     return out.sort_values("issuer_key").reset_index(drop=True)
+
+
+def _sum_known(df: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
+    """Row sum of the columns, missing as soon as one of them is missing."""
+    total = pd.Series(0.0, index=df.index)
+    for k in keys:
+        total = total + (df[k] if k in df else float("nan"))
+    return total
+
+
+def _report_keys(reps: pd.DataFrame) -> pd.DataFrame:
+    """Per body: scope, n_reports, report_ids (vectorised: ~8k bodies at 100k reports)."""
+    cols = ["issuer_key", "scope", "n_reports", "report_ids"]
+    if reps.empty:
+        return pd.DataFrame(columns=cols)
+    # Sorted here, not in SQL: PostgreSQL's collation may order names differently.
+    reps = reps.sort_values(["issuer_key", "id"], kind="stable")
+    g = reps.groupby("issuer_key", sort=True)
+    out = pd.DataFrame({"scope": g["scope"].max(), "n_reports": g.size()})
+    ids = reps["id"].astype("int64").tolist()
+    ends = out["n_reports"].cumsum().tolist()
+    out["report_ids"] = [tuple(ids[a:b]) for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    return out.reset_index()[cols]
 
 
 def normalise(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
