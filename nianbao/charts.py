@@ -221,15 +221,20 @@ def ranking_bars(df: pd.DataFrame, key: str, label: str, unit: str = "") -> go.F
 
 
 def metrics_heatmap(
-    raw: pd.DataFrame, norm: pd.DataFrame, keys: list[str], labels: dict[str, str]
+    raw: pd.DataFrame,
+    norm: pd.DataFrame,
+    keys: list[str],
+    labels: dict[str, str],
+    text: list[list[str]] | None = None,
 ) -> go.Figure:
     """Bodies × metrics, colour = value scaled per metric; hover shows the raw value.
 
     A missing value is a gap (grey background), never a 0-coloured cell.
+    ``text`` (rows × keys) replaces the cell texts, e.g. 无法计算 for a rate over 0.
     """
     bodies = _plain_all(raw["issuer_key"])
     z = norm[keys].to_numpy(dtype=float)
-    text = [
+    text = text or [
         [
             "缺失" if pd.isna(v) else (f"{v:.1%}" if k.endswith(("rate", "share")) else f"{v:,.0f}")
             for k, v in zip(keys, row, strict=True)

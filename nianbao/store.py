@@ -37,6 +37,7 @@ from loaders.errors import LoaderError
 from loaders.metadata import Overrides
 from loaders.model import CheckResult, ParsedReport, Scope
 from loaders.model import Region as RegionValue
+from nianbao import rollup
 from nianbao.db import StorageError, database_url, explain, get_engine, init_db
 from nianbao.models import CheckResult as CheckRow
 from nianbao.models import Fact as FactRow
@@ -155,6 +156,7 @@ def save_report(
 
     key = issuer_key(report)
     version = 1
+    demoted: list[int] = []
     if report.year is not None:  # without a year nothing says two reports are versions
         latest = session.scalar(
             select(func.max(ReportRow.version)).where(
@@ -163,11 +165,7 @@ def save_report(
         )
         if latest is not None:
             version = latest + 1
-            session.execute(
-                update(ReportRow)
-                .where(ReportRow.issuer_key == key, ReportRow.year == report.year)
-                .values(is_current=False)
-            )
+            demoted = _demote(session, [(key, report.year)])
 
     source = report.source
     if len(source) > SOURCE_MAX:
@@ -243,7 +241,26 @@ def save_report(
                 for c in results
             ],
         )
+    rollup.apply(session.connection(), added=[(row.id, True)], demoted=demoted)
     return SaveOutcome("new" if version == 1 else "version", row.id, version)
+
+
+def _demote(session: Session, keys: Iterable[tuple[str, int]]) -> list[int]:
+    """Clear is_current of the stored versions of these (issuer_key, year);
+    the ids that were current (their rollup contributions move)."""
+    ids: list[int] = []
+    for key, year in sorted(keys):  # one lock order for concurrent ingests
+        ids += session.scalars(
+            update(ReportRow)
+            .where(
+                ReportRow.issuer_key == key,
+                ReportRow.year == year,
+                ReportRow.is_current.is_(True),
+            )
+            .values(is_current=False)
+            .returning(ReportRow.id)
+        ).all()
+    return ids
 
 
 def _parser_version() -> str:
@@ -563,12 +580,7 @@ def save_batch(
     for n, row in enumerate(rows):
         year = row["year"]
         row["is_current"] = year is None or last_of_key[(row["issuer_key"], year)] == n
-    for key, year in superseded:
-        session.execute(
-            update(ReportRow)
-            .where(ReportRow.issuer_key == key, ReportRow.year == year)
-            .values(is_current=False)
-        )
+    demoted = _demote(session, superseded)
     if rows:
         # Core inserts on the session's connection: the ORM's bulk path costs
         # more per row than the database does, with ~200 facts per report.
@@ -596,6 +608,12 @@ def save_batch(
         for model, batch in ((SectionRow, sections), (FactRow, facts), (CheckRow, checks)):
             if batch:
                 conn.execute(insert(cast(Table, model.__table__)), batch)
+        # Last, so the rollup rows (shared by concurrent ingests) stay locked
+        # only until the commit that follows.
+        added = [(rid, bool(row["is_current"])) for rid, row in zip(ids, rows, strict=True)]
+        rollup.apply(conn, added=added, demoted=demoted)
+    elif demoted:
+        rollup.apply(session.connection(), demoted=demoted)
     for i, digest in enumerate(digests):  # second copies of a file in the batch
         if outcomes[i] is None:
             first = outcomes[seen[digest]]
