@@ -69,8 +69,19 @@ class Report(Base):
         # One row per version: two imports racing for the same next version
         # cannot both win (the loser retries with the one after).
         Index("uq_report_issuer_year_version", "issuer_key", "year", "version", unique=True),
-        # The pages' usual filter: current, real (not synthetic) reports by year.
-        Index("ix_report_current_synthetic_year", "is_current", "synthetic", "year"),
+        # The pages' filters and the columns they group by, in one narrow
+        # index (the row id rides along): counting or joining reports reads
+        # this index instead of the report rows, which carry the full text.
+        Index(
+            "ix_report_filter",
+            "is_current",
+            "synthetic",
+            "year",
+            "region_id",
+            "scope",
+            "format",
+            "issuer_key",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -88,7 +99,7 @@ class Report(Base):
     parser_version: Mapped[str] = mapped_column(String(20))
     full_text: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    is_current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     original: Mapped[bytes | None] = mapped_column(default=None)  # the file as uploaded
     warnings: Mapped[str] = mapped_column(Text, default="")  # one warning per line
@@ -120,9 +131,11 @@ class Section(Base):
 class Fact(Base):
     __tablename__ = "fact"
     __table_args__ = (
-        Index("ix_fact_metric_report", "metric", "report_id"),
-        # A measure is (metric, applicant); the pages read it for many reports.
-        Index("ix_fact_metric_applicant_report", "metric", "applicant", "report_id"),
+        # A measure is (metric, applicant); the pages read it for many
+        # reports. source and value ride along so those reads never touch the
+        # fact rows (which carry location and evidence text). One index
+        # serves metric-only lookups too: fewer indexes, faster ingest.
+        Index("ix_fact_measure", "metric", "applicant", "report_id", "source", "value"),
         Index("ix_fact_report", "report_id"),
     )
 
@@ -138,6 +151,36 @@ class Fact(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
 
     report: Mapped[Report] = relationship(back_populates="facts")
+
+
+class FactRollup(Base):
+    """Facts summed per (version state, synthetic, year, scope, format, cell):
+    what the year-level aggregates of the pages read instead of millions of
+    facts (nianbao/rollup.py keeps it in step at ingest; see there).
+
+    Key columns are NOT NULL so that the upsert's conflict target matches:
+    year 0 is an unknown year, applicant '' no applicant column. Two kinds of
+    marker rows: applicant '*' (source and unit '*') sums every fact of a
+    metric, so n_reports there counts reports having the metric at all;
+    metric '' counts reports (also those without facts).
+    """
+
+    __tablename__ = "fact_rollup"
+
+    is_current: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    synthetic: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(12), primary_key=True)
+    format: Mapped[str] = mapped_column(String(12), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(80), primary_key=True)
+    applicant: Mapped[str] = mapped_column(String(20), primary_key=True)
+    source: Mapped[str] = mapped_column(String(8), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(8), primary_key=True)
+    total: Mapped[float] = mapped_column(Float)  # sum of the known values (0 if none)
+    n_values: Mapped[int] = mapped_column(Integer)  # facts with a value
+    n_facts: Mapped[int] = mapped_column(Integer)  # facts, blank cells included
+    n_reports: Mapped[int] = mapped_column(Integer)  # reports with a fact in the cell
+    n_value_reports: Mapped[int] = mapped_column(Integer)  # … with a known value
 
 
 class CheckResult(Base):

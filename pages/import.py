@@ -19,7 +19,7 @@ from loaders.catalog import metrics
 from loaders.errors import LoaderError
 from loaders.model import CheckResult, ParsedReport
 from nianbao import official_layout, ui, ui_text
-from nianbao.queries.reports import FORMAT_LABELS, SCOPE_LABELS, STATUS_LABELS
+from nianbao.labels import FORMAT_LABELS, SCOPE_LABELS, STATUS_LABELS
 
 ui.setup_page("导入")
 
@@ -108,7 +108,113 @@ def _region(report: ParsedReport) -> str:
     return " ".join(p for p in (r.province, r.city, r.county) if p) or "未识别"
 
 
-def _summary(items: list[Parsed]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Plan:
+    """What 保存 would do with one readable file, decided before anything is written."""
+
+    action: str  # "new" | "replace" | "duplicate" | "conflict"
+    status: str  # the 状态 cell of the preview
+    group: tuple[str, int] | None = None  # (issuer key, year) of a conflict
+
+
+def _store_keys(item: Parsed, data: bytes) -> tuple[str, str]:
+    """(content hash, issuer key) exactly as nianbao.store will compute them on save."""
+    from nianbao import store
+
+    assert item.report is not None
+    return store.content_hash(item.report, data), store.issuer_key(item.report)
+
+
+def _stored(
+    digests: set[str], groups: set[tuple[str, int]]
+) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+    """What the database already holds: report id by content hash, and the
+    current version of each (issuer key, year). A new database holds nothing."""
+    from sqlalchemy import inspect, select, tuple_
+    from sqlalchemy.orm import Session
+
+    from nianbao.models import Report
+
+    engine = ui.get_engine()
+    if not inspect(engine).has_table("report"):
+        return {}, {}
+    with Session(engine) as session:
+        by_hash = {
+            digest: int(rid)
+            for digest, rid in session.execute(
+                select(Report.content_hash, Report.id).where(Report.content_hash.in_(digests))
+            )
+        }
+        current: dict[tuple[str, int], int] = {}
+        if groups:
+            rows = session.execute(
+                select(Report.issuer_key, Report.year, Report.version).where(
+                    tuple_(Report.issuer_key, Report.year).in_(sorted(groups)),
+                    Report.is_current.is_(True),
+                )
+            )
+            current = {(k, int(y)): int(v) for k, y, v in rows}
+    return by_hash, current
+
+
+def _key(item: Parsed) -> str:
+    return f"{item.name}:{item.digest}"
+
+
+def _plans(items: list[Parsed], originals: dict[str, bytes]) -> dict[str, Plan]:
+    """Per readable file (by _key): new, a replacement of the current report,
+    already stored, or in conflict with another file of this batch for the
+    same body and year. Hashes and keys are nianbao.store's own."""
+    readable = [i for i in items if i.report is not None]
+    keys = {_key(i): _store_keys(i, originals[_key(i)]) for i in readable}
+    groups = {
+        _key(i): (keys[_key(i)][1], i.report.year)
+        for i in readable
+        if i.report is not None and i.report.year is not None
+    }
+    by_hash, current = _stored({d for d, _ in keys.values()}, set(groups.values()))
+
+    plans: dict[str, Plan] = {}
+    first_with_hash: dict[str, str] = {}
+    for item in readable:
+        digest = keys[_key(item)][0]
+        if digest in by_hash:
+            plans[_key(item)] = Plan("duplicate", f"已入库（编号 {by_hash[digest]}），不会重复保存")
+        elif digest in first_with_hash:
+            plans[_key(item)] = Plan(
+                "duplicate", f"与 {first_with_hash[digest]} 内容相同，不会重复保存"
+            )
+        else:
+            first_with_hash[digest] = item.name
+    # Files of one body and year in the same batch: only one can be the current report.
+    members: dict[tuple[str, int], list[str]] = {}
+    for item in readable:
+        group = groups.get(_key(item))
+        if group is not None and _key(item) not in plans:
+            members.setdefault(group, []).append(item.name)
+    for item in readable:
+        if _key(item) in plans:
+            continue
+        group = groups.get(_key(item))
+        others = [n for n in members.get(group, []) if n != item.name] if group else []
+        if group is not None and others:
+            body = item.report.issuer if item.report and item.report.issuer else group[0]
+            plans[_key(item)] = Plan(
+                "conflict",
+                f"冲突：与 {'、'.join(others)} 同为 {body} {group[1]} 年的报告，请选择保存哪一个",
+                group,
+            )
+        elif group is not None and group in current:
+            plans[_key(item)] = Plan(
+                "replace",
+                f"将替换现有的 {group[1]} 年报告（第 {current[group]} 版），旧版本保留",
+            )
+        else:
+            plans[_key(item)] = Plan("new", "可保存（新报告）")
+    return plans
+
+
+def _summary(items: list[Parsed], plans: dict[str, Plan]) -> pd.DataFrame:
     rows = []
     for item in items:
         r = item.report
@@ -118,7 +224,7 @@ def _summary(items: list[Parsed]) -> pd.DataFrame:
         rows.append(
             {
                 "文件": item.name,
-                "状态": "可保存",
+                "状态": plans[_key(item)].status,
                 "格式": FORMAT_LABELS.get(r.format, r.format),
                 "发布机关": r.issuer or "未识别",
                 "范围": SCOPE_LABELS.get(r.scope, r.scope),
@@ -193,8 +299,9 @@ with st.spinner("正在解析…"):
         items.append(item)
         originals[key] = data
 
+plans = _plans(items, originals)
 st.header("识别结果")
-st.dataframe(_summary(items), hide_index=True, width="stretch", placeholder="")
+st.dataframe(_summary(items, plans), hide_index=True, width="stretch", placeholder="")
 
 for item in items:
     if item.error:
@@ -228,17 +335,50 @@ for item in items:
                 st.markdown(f"**{table.title}**")
                 st.dataframe(table.frame, hide_index=True, width="stretch", placeholder="")
 
-savable = [i for i in items if i.report is not None]
+# Each conflict is settled by the user: one file per body and year, or none.
+chosen_in_conflict: set[str] = set()
+conflicts: dict[tuple[str, int], list[str]] = {}
+for item in items:
+    plan = plans.get(_key(item))
+    if plan is not None and plan.action == "conflict" and plan.group is not None:
+        conflicts.setdefault(plan.group, []).append(item.name)
+for (key, year), names in conflicts.items():
+    st.warning(
+        ui_text.escape_literal(
+            f"{key} {year} 年有 {len(names)} 个文件。同一机关同一年度只保留一份当前报告，"
+            "请选择要保存的文件（其余文件不保存）。"
+        )
+    )
+    pick = st.radio(
+        ui_text.escape_literal(f"{key} {year} 年保存哪一个文件？"),
+        [*names, ""],
+        index=None,
+        format_func=lambda n: ui_text.escape_literal(n) if n else "都不保存",
+        key=f"conflict:{key}:{year}",
+    )
+    if pick:
+        chosen_in_conflict.add(pick)
+
+savable = [
+    i
+    for i in items
+    if i.report is not None
+    and (plans[_key(i)].action in ("new", "replace") or i.name in chosen_in_conflict)
+]
 if not savable:
-    st.info("没有可保存的报告。")
+    if any(p.action == "duplicate" for p in plans.values()):
+        st.info("这些文件都已入库，没有需要保存的报告。")
+    elif conflicts:
+        st.info("请先在上面选择要保存的文件。")
+    else:
+        st.info("没有可保存的报告。")
     st.stop()
 
 if st.button(f"保存 {len(savable)} 份报告", type="primary", key="save"):
     results: list[tuple[str, int | None]] = []
-    for item in savable:
-        key = f"{item.name}:{item.digest}"
+    for item in savable:  # one transaction per report: a failure leaves the others saved
         try:
-            results.append(_save(item, originals[key]))
+            results.append(_save(item, originals[_key(item)]))
         except Exception as exc:  # one line per file; the other files are still saved
             reason = " ".join(str(exc).split())
             results.append((f"{item.name}：保存失败（{type(exc).__name__}: {reason}）", None))

@@ -357,8 +357,8 @@ def test_import_page_real_report_preview_then_save(
     assert not at.exception, [e.value for e in at.exception]
     summary = _frame_with(at, "文件", "状态").set_index("文件")
     huaian = summary.loc["2024-001.txt"]
-    assert huaian["状态"] == "可保存"
-    assert huaian["格式"].startswith("2021 年格式")
+    assert huaian["状态"] == "可保存（新报告）"
+    assert huaian["格式"] == "2021格式"
     assert (huaian["发布机关"], huaian["年度"], huaian["地区"]) == (
         "淮安市人民政府",
         "2024",
@@ -394,10 +394,11 @@ def test_import_page_real_report_preview_then_save(
     b = _frame_with(page, "项目", "自然人", "总计")
     assert (b.iloc[0]["自然人"], b.iloc[0]["总计"]) == ("3001", "3119")
 
-    # Saving the same file again stores nothing new.
-    at.button(key="save").click().run()
-    again = [html.unescape(s.value) for s in at.success]
-    assert again == [f"2024-001.txt：数据库中已有这份报告（编号 {report_id}），未重复保存"]
+    # The same file is now known as stored: nothing more to save.
+    at.run()
+    summary = _frame_with(at, "文件", "状态").set_index("文件")
+    assert summary.loc["2024-001.txt", "状态"] == f"已入库（编号 {report_id}），不会重复保存"
+    assert not [b for b in at.button if b.label.startswith("保存")]
 
 
 def test_pages_run_under_the_router(db_url: str) -> None:

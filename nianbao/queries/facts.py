@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Engine, Select, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from loaders.catalog import applicants, metrics
+from nianbao import rollup
 from nianbao.labels import FORMAT_LABELS, SCOPE_LABELS, SOURCE_LABELS, label
 from nianbao.models import Fact, Region, Report
 from nianbao.queries.reports import region_path
@@ -338,6 +339,9 @@ def metric_counts(engine: Engine, include_synthetic: bool = False) -> pd.DataFra
     Both counts come from the (metric, report_id) index alone, so this stays
     fast at millions of facts; counting non-blank values would read every row.
     """
+    counted = rollup.metric_counts(engine, include_synthetic)  # pre-summed at ingest
+    if counted is not None:
+        return counted
     stmt = select(
         Fact.metric,
         func.count().label("facts"),

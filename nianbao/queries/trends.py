@@ -7,6 +7,7 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, or_, select
 
 from loaders.catalog import applicants
+from nianbao import rollup
 from nianbao.queries.common import (
     FACT,
     REGION,
@@ -129,7 +130,18 @@ def outcome_composition(engine: Engine, f: Filters) -> pd.DataFrame:
         )
         .group_by(r.year, fc.metric)
     )
-    df = read(engine, stmt)
+    if rollup.usable(engine, f):  # the same sums from the pre-summed cells
+        rc = rollup.ROLLUP.c
+        where = [
+            rc.metric.in_(tuple(codes)),
+            rc.applicant.in_(("total", "")),
+            rc.source == "table",
+        ]
+        df = rollup.read_cells(engine, f, ("year", "metric"), where)
+        df["n_reports"] = df["n_value_reports"]
+        df["n_missing"] = df["n_facts"] - df["n_values"]
+    else:
+        df = read(engine, stmt)
     cols = ["year", "era", "category", "value", "n_reports", "n_missing", "order"]
     if df.empty:
         return pd.DataFrame(columns=cols)
@@ -175,7 +187,19 @@ def applicant_mix(engine: Engine, f: Filters) -> pd.DataFrame:
         )
         .group_by(r.year, fc.applicant)
     )
-    df = read(engine, stmt)
+    if rollup.usable(engine, f):  # the same sums from the pre-summed cells
+        rc = rollup.ROLLUP.c
+        where = [
+            rc.metric == "requests.received",
+            rc.applicant.not_in(("", "total")),
+            rc.format.in_(GOV_FORMATS),
+        ]
+        df = rollup.read_cells(engine, f, ("year", "applicant"), where)
+        df["n_reports"] = df["n_values"]
+        df["n_missing"] = df["n_facts"] - df["n_values"]
+        df = df[["year", "applicant", "value", "n_reports", "n_missing"]]
+    else:
+        df = read(engine, stmt)
     labels = applicants()
     order = {k: i for i, k in enumerate(labels)}
     df["label"] = df["applicant"].map(labels)
@@ -257,4 +281,14 @@ def staffing_funding(engine: Engine, f: Filters) -> pd.DataFrame:
         .group_by(r.year, c.metric, c.source)
         .order_by(r.year, c.metric)
     )
-    return read(engine, stmt)
+    if not rollup.usable(engine, f):
+        return read(engine, stmt)
+    # The same sums from the pre-summed cells.
+    df = rollup.read_cells(
+        engine, f, ("year", "metric", "source"), [rollup.ROLLUP.c.metric.in_(codes)]
+    )
+    df["n_reports"] = df["n_values"]
+    df["n_missing"] = df["n_facts"] - df["n_values"]
+    df = df.sort_values(["year", "metric"], na_position="first", kind="stable")
+    cols = ["year", "metric", "source", "unit", "value", "n_reports", "n_missing"]
+    return df[cols].reset_index(drop=True)
