@@ -50,6 +50,57 @@ def _format_marker(fig: go.Figure, years: pd.Series) -> None:
         )
 
 
+def _year_axis(fig: go.Figure, years: pd.Series) -> None:
+    """One tick per year, spanning exactly the years of the data (plotly's own
+    padding would show 2008 and 2026 around data of 2009–2025)."""
+    ys = pd.to_numeric(years, errors="coerce").dropna()
+    fig.update_xaxes(dtick=1, title="年份")
+    if len(ys):
+        fig.update_xaxes(range=[float(ys.min()) - 0.5, float(ys.max()) + 0.5])
+
+
+def _axis_note(fig: go.Figure, text: str, *, right: bool = False) -> None:
+    """A short horizontal note above the left (or right) y axis."""
+    fig.add_annotation(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=1 if right else 0,
+        y=1,
+        xanchor="right" if right else "left",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 12, "color": "#555"},
+    )
+
+
+def _unit_label(fig: go.Figure, unit: str) -> None:
+    """The unit written horizontally above the y axis ("单位：件").
+
+    A y-axis title is drawn rotated by 90°, and a single rotated character
+    such as 件 reads like a stray glyph; a note at the top of the axis does not.
+    """
+    fig.update_yaxes(title_text="")
+    if unit:
+        _axis_note(fig, f"单位：{unit}")
+
+
+def _all_years(grp: pd.DataFrame, years: range, fill: dict[str, object]) -> pd.DataFrame:
+    """``grp`` with one row per year of ``years``; a year without a row gets ``fill``
+    (value NaN), so a line breaks there instead of joining its neighbours."""
+    have = set(pd.to_numeric(grp["year"], errors="coerce").dropna().astype(int))
+    missing = [y for y in years if y not in have]
+    if not missing:
+        return grp.sort_values("year")
+    extra = pd.DataFrame([{**fill, "year": y} for y in missing])
+    return pd.concat([grp, extra], ignore_index=True).sort_values("year")
+
+
+def _year_range(years: pd.Series) -> range:
+    ys = pd.to_numeric(years, errors="coerce").dropna()
+    return range(int(ys.min()), int(ys.max()) + 1) if len(ys) else range(0)
+
+
 def plain(text: object) -> str:
     """A label from a report, shown as written: plotly renders a subset of HTML
     in labels (<b>, <br>, <a href>), so angle brackets become entities."""
@@ -85,15 +136,24 @@ def coverage_grid(cov: pd.DataFrame) -> go.Figure:
             )
         )
     fig.update_yaxes(categoryorder="array", categoryarray=bodies[::-1], title="")
-    fig.update_xaxes(dtick=1, title="年份")
+    _year_axis(fig, cov["year"])
     return _layout(fig, "已导入报告（主体 × 年份，颜色 = 格式）", height=max(300, 22 * len(bodies)))
 
 
 def trend_lines(df: pd.DataFrame, name: str, unit: str) -> go.Figure:
-    """One line per group over years; gaps where the value is missing."""
+    """One line per group over years; gaps where the value is missing.
+
+    A year without a value breaks the line, whether the query returns it as
+    a row with no value or leaves it out: every group gets every year of the
+    chart (connectgaps stays False). unit "%" means values are fractions.
+    """
     fig = go.Figure()
+    years = _year_range(df["year"])
+    is_rate = unit == "%"
+    shown = "%{y:.1%}" if is_rate else "%{y:,}" + unit
+    fill = {"value": float("nan"), "n_reports": 0, "n_missing": 0, "report_ids": ()}
     for group, grp in df.groupby("group", sort=True):
-        grp = grp.sort_values("year")
+        grp = _all_years(grp, years, {**fill, "group": group})
         fig.add_trace(
             go.Scatter(
                 x=grp["year"],
@@ -103,17 +163,16 @@ def trend_lines(df: pd.DataFrame, name: str, unit: str) -> go.Figure:
                 connectgaps=False,
                 customdata=[_first_id(i) for i in grp["report_ids"]],
                 text=[
-                    f"{n} 份报告，{m} 份缺失"
+                    f"{n} 份报告，{m} 份缺失" if n or m else "没有报告"
                     for n, m in zip(grp["n_reports"], grp["n_missing"], strict=True)
                 ],
-                hovertemplate="%{x}年：%{y:,}"
-                + unit
-                + "<br>%{text}<extra>%{fullData.name}</extra>",
+                hovertemplate="%{x}年：" + shown + "<br>%{text}<extra>%{fullData.name}</extra>",
             )
         )
     _format_marker(fig, df["year"])
-    fig.update_xaxes(dtick=1, title="年份")
-    fig.update_yaxes(title=unit, rangemode="tozero")
+    _year_axis(fig, df["year"])
+    fig.update_yaxes(rangemode="tozero", tickformat=".0%" if is_rate else None)
+    _unit_label(fig, "" if is_rate else unit)
     return _layout(fig, name)
 
 
@@ -133,8 +192,8 @@ def composition_bars(df: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(barmode="stack")
     _format_marker(fig, df["year"])
-    fig.update_xaxes(dtick=1, title="年份")
-    fig.update_yaxes(title="件")
+    _year_axis(fig, df["year"])
+    _unit_label(fig, "件")
     return _layout(fig, "办理结果构成（2019年前为旧统计表的答复类别，口径不同）")
 
 
@@ -143,14 +202,15 @@ def applicant_bars(df: pd.DataFrame) -> go.Figure:
     for label, grp in df.groupby("label", sort=False):
         fig.add_trace(go.Bar(x=grp["year"], y=grp["value"], name=str(label)))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(dtick=1, title="年份")
-    fig.update_yaxes(title="件")
+    _year_axis(fig, df["year"])
+    _unit_label(fig, "件")
     return _layout(fig, "申请人构成（本年新收申请，2019年起）")
 
 
 def disputes_chart(df: pd.DataFrame) -> go.Figure:
     """Cases per year (bars) and 纠错率 (lines, right axis)."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
+    years = _year_range(df["year"])
     for kind, grp in df.groupby("kind", sort=False):
         fig.add_trace(
             go.Bar(
@@ -160,10 +220,11 @@ def disputes_chart(df: pd.DataFrame) -> go.Figure:
             ),
             secondary_y=False,
         )
+        line = _all_years(grp, years, {"kind": kind, "total": float("nan"), "rate": float("nan")})
         fig.add_trace(
             go.Scatter(
-                x=grp["year"],
-                y=grp["rate"],
+                x=line["year"],
+                y=line["rate"],
                 name=f"{kind}纠错率",
                 mode="lines+markers",
                 connectgaps=False,
@@ -171,17 +232,20 @@ def disputes_chart(df: pd.DataFrame) -> go.Figure:
             secondary_y=True,
         )
     _format_marker(fig, df["year"])
-    fig.update_xaxes(dtick=1, title="年份")
-    fig.update_yaxes(title="件", secondary_y=False)
-    fig.update_yaxes(title="纠错率", tickformat=".0%", secondary_y=True, rangemode="tozero")
+    _year_axis(fig, df["year"])
+    fig.update_yaxes(tickformat=".0%", secondary_y=True, rangemode="tozero")
+    _unit_label(fig, "件")
+    _axis_note(fig, "纠错率", right=True)
     return _layout(fig, "行政复议与行政诉讼")
 
 
 def staffing_chart(df: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     """Staff and funding over years; dashed lines come from the narrative (正文)."""
     fig = go.Figure()
+    years = _year_range(df["year"])
     for (metric, source), grp in df.groupby(["metric", "source"], sort=True):
         src = SOURCE_LABELS.get(str(source), str(source))
+        grp = _all_years(grp, years, {"metric": metric, "source": source, "value": float("nan")})
         fig.add_trace(
             go.Scatter(
                 x=grp["year"],
@@ -193,7 +257,7 @@ def staffing_chart(df: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
             )
         )
     _format_marker(fig, df["year"])
-    fig.update_xaxes(dtick=1, title="年份")
+    _year_axis(fig, df["year"])
     return _layout(fig, "人员与经费（来源：统计表 / 正文）")
 
 

@@ -111,3 +111,49 @@ def test_labels_from_reports_are_not_html_to_plotly() -> None:
     ]
     line = charts.trend_lines(_line({2020: 1}, group="<script>x</script>"), "收到申请", "件")
     assert line.data[0].name == "&lt;script&gt;x&lt;/script&gt;"
+
+
+def test_trend_breaks_at_a_year_left_out_of_the_data() -> None:
+    # 2017 has no row at all (no report that year): the line must not join 2016 to 2018.
+    fig = charts.trend_lines(_line({2016: 2, 2018: 1, 2019: 4}), "收到申请", "件")
+    trace = fig.data[0]
+    assert list(trace.x) == [2016, 2017, 2018, 2019]
+    assert trace.y[0] == 2 and math.isnan(trace.y[1]) and trace.y[2] == 1
+    assert trace.connectgaps is False
+    assert list(trace.customdata) == [1, None, 2, 3]
+    assert trace.text[1] == "没有报告"
+    # Two groups over different years: each gets every year of the chart.
+    two = pd.concat([_line({2016: 2, 2018: 1}, "甲"), _line({2017: 5}, "乙")])
+    fig = charts.trend_lines(two, "收到申请", "件")
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["甲"].x) == [2016, 2017, 2018]
+    assert list(by_name["乙"].x) == [2016, 2017, 2018]
+    assert [math.isnan(v) for v in by_name["乙"].y] == [True, False, True]
+
+
+def test_unit_is_written_horizontally_above_the_axis() -> None:
+    fig = charts.trend_lines(_line({2020: 3, 2021: 4}), "收到申请", "件")
+    assert not fig.layout.yaxis.title.text  # no rotated "件" beside the axis
+    note = [a for a in fig.layout.annotations if a.text == "单位：件"]
+    assert len(note) == 1 and note[0].textangle is None and note[0].yanchor == "bottom"
+    rate = charts.trend_lines(_line({2020: 0.25, 2021: 0.5}), "公开率", "%")
+    assert rate.layout.yaxis.tickformat == ".0%"
+    assert not [a for a in rate.layout.annotations if (a.text or "").startswith("单位")]
+
+
+def test_year_axis_spans_only_the_years_of_the_data() -> None:
+    """The grid showed 2008–2026 for reports of 2009–2025 (QA 16)."""
+    engine = create_engine(build_db())
+    try:
+        cov = overview.coverage(engine, common.Filters(bodies=(PINGTAN, JJF)))
+        assert (cov["year"].min(), cov["year"].max()) == (2011, 2025)
+        grid = charts.coverage_grid(cov)
+        assert tuple(grid.layout.xaxis.range) == (2010.5, 2025.5)
+        assert grid.layout.xaxis.dtick == 1
+        disp = charts.disputes_chart(trends.disputes(engine, common.Filters(bodies=(PINGTAN,))))
+        notes = {a.text for a in disp.layout.annotations}
+        assert {"单位：件", "纠错率"} <= notes
+    finally:
+        engine.dispose()
+    line = charts.trend_lines(_line({2009: 1, 2025: 2}), "收到申请", "件")
+    assert tuple(line.layout.xaxis.range) == (2008.5, 2025.5)
