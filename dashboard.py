@@ -6,10 +6,12 @@ Run: streamlit run dashboard.py
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import streamlit as st
 
 from nianbao import charts, ui
+from nianbao.labels import SCOPE_LABELS, rule_label
 from nianbao.queries import common, overview
 from nianbao.series import FORMAT_LABELS
 
@@ -28,6 +30,19 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def scope_choice() -> str:
+    """The 范围 picker of 总览 and 趋势; the default is the region's own report (政府)."""
+    return ui.url_selectbox(
+        "范围",
+        list(common.SCOPE_CHOICES),
+        "scope",
+        default="government",
+        format_func=common.SCOPE_CHOICES.get,
+        key="scope_total",
+        help=common.NO_GRAND_TOTAL,
+    )
+
+
 def overview_page() -> None:
     ui.setup_page("总览")
     try:
@@ -36,17 +51,25 @@ def overview_page() -> None:
         ui.error_box(exc)
         return
     with st.sidebar:
-        base = ui.scope_filters(engine_regions)
-        body_df = ui.query(common.bodies, base)
-        bodies = ["", *body_df["issuer_key"]]
+        place = ui.scope_filters(engine_regions, with_scope=False)
+        scope = scope_choice()
+        body_df = ui.query(common.bodies, place)
+        labels = {
+            k: f"{k}（{SCOPE_LABELS.get(s, s)}）"
+            for k, s in zip(body_df["issuer_key"], body_df["scope"], strict=True)
+        }
         body = ui.url_selectbox(
             "主体",
-            bodies,
+            ["", *body_df["issuer_key"]],
             "body",
             default="",
-            format_func=lambda b: b or "全部主体",
+            format_func=lambda b: labels.get(b, b) if b else "全部主体（按范围合计）",
         )
-        f = base.with_(bodies=(body,) if body else ())
+        # One body has one scope: its own figures. Otherwise the chosen scope.
+        if body:
+            f = place.with_(bodies=(body,))
+        else:
+            f = place.with_(scope=None if scope == "all" else scope)
         years = ui.query(common.years, f)
         if not years:
             st.info("所选范围内没有报告。")
@@ -54,33 +77,71 @@ def overview_page() -> None:
         year = ui.url_selectbox("年份", years[::-1], "year", default=max(years))
 
     _headline(f, year)
-    _coverage(f)
-    _problems(f)
+    _coverage(place.with_(bodies=f.bodies))
+    _problems(place.with_(bodies=f.bodies))
+
+
+def _change_note(row: Any) -> str:
+    """Which reports the change from last year compares (like for like)."""
+    if not row.n_comparable:
+        return "较上年：无可比报告（没有机关两年都有这一数值）"
+    note = f"可比：{row.n_comparable} 份（两年都有报告的机关）"
+    if row.n_cur_left or row.n_prev_left:
+        note += f"；未计入比较：本年 {row.n_cur_left} 份，上年 {row.n_prev_left} 份"
+    return note
 
 
 def _headline(f: common.Filters, year: int) -> None:
     st.subheader(f"{year}年主要数据")
     head = ui.query(overview.headline, f, year)
-    cols = st.columns(len(head))
-    for col, row in zip(cols, head.itertuples(), strict=True):
-        with col:
-            st.metric(
-                row.label,
-                ui.fmt_value(row.value, "%" if row.unit == "%" else ""),
-                delta=ui.fmt_change(row.change, row.unit),
-                help=f"单位：{row.unit}；上年：{ui.fmt_value(row.prev_value, row.unit)}"
-                f"（{row.prev_n_reports} 份报告）",
-            )
-            note = f"{row.n_reports} 份报告"
-            if row.n_missing:
-                note += f"，{row.n_missing} 份缺失"
-            st.caption(note)
-    ui.reports_behind([i for t in head["report_ids"] for i in t], key="head_pick")
+    if head.empty:
+        st.info("这一年没有所选范围的报告。")
+        return
+    scopes = list(dict.fromkeys(head["scope"]))
+    if f.scope is None and not f.bodies:
+        st.info(common.NO_GRAND_TOTAL)
+    st.caption(
+        "每个数字旁注明背后的报告数和缺失数（空白或未填，不计为0）。"
+        "较上年的变化只比较两年都有报告的同一批机关。"
+    )
+    for scope in scopes:
+        rows = head[head["scope"] == scope]
+        if not f.bodies:
+            st.markdown(f"**{common.SCOPE_TOTAL_LABELS.get(scope, scope)}**")
+        # The comparison note once per scope; repeated under a figure only where
+        # that figure compares a different set of reports.
+        first = next(rows.itertuples())
+        block_note = _change_note(first)
+        cols = st.columns(len(rows))
+        for col, row in zip(cols, rows.itertuples(), strict=True):
+            with col:
+                unit = "%" if row.unit == "%" else ""
+                st.metric(
+                    row.label,
+                    ui.fmt_value(row.value, unit),
+                    delta=ui.fmt_change(row.change, row.unit),
+                    help=f"单位：{row.unit}。较上年只比较两年都有报告的机关："
+                    f"上年 {ui.fmt_value(row.prev_value, unit)} → "
+                    f"本年 {ui.fmt_value(row.cmp_value, unit)}",
+                )
+                note = f"{row.n_reports} 份报告"
+                if row.n_missing:
+                    note += f"，{row.n_missing} 份缺失"
+                st.caption(note)
+                if _change_note(row) != block_note:
+                    st.caption(_change_note(row))
+        st.caption(block_note)
+    n, ids = ui.query(common.report_ids, f.with_(year=year))
+    if ids:
+        ui.reports_behind(list(ids), key="head_pick")
+    elif n:
+        st.caption(f"这些数字背后有 {n} 份报告；选择主体或地区后可在此打开单份报告。")
 
 
 def _coverage(f: common.Filters) -> None:
     st.subheader("已导入的报告")
     cov = ui.query(overview.coverage, f)
+    st.caption("所有范围（政府、部门、乡镇街道、其他）的报告。")
     if cov.empty:
         st.info("没有报告。")
         return
@@ -101,7 +162,10 @@ def _coverage(f: common.Filters) -> None:
         top = cov.groupby("issuer_key")["n_reports"].sum().nlargest(60).index
         shown = cov[cov["issuer_key"].isin(top)]
         st.caption("图中只画出报告最多的 60 个主体；数据表包含全部。")
-    picked = ui.chart(charts.coverage_grid(shown), table, key="coverage")
+    fig = charts.coverage_grid(shown)
+    # the x axis spans the years present, not a padded range around them
+    fig.update_xaxes(range=[int(cov["year"].min()) - 0.5, int(cov["year"].max()) + 0.5])
+    picked = ui.chart(fig, table, key="coverage")
     if picked:
         ui.report_link(int(picked[0]), "打开所选报告")
     fmt_counts = cov.groupby("format")["n_reports"].sum()
@@ -121,9 +185,12 @@ def _problems(f: common.Filters) -> None:
             st.caption("没有未通过的检查。")
         else:
             ui.show_table(
-                by_rule.rename(columns={"rule": "规则", "n_reports": "报告数"}),
+                by_rule.assign(rule=by_rule["rule"].map(rule_label)).rename(
+                    columns={"rule": "规则", "n_reports": "报告数"}
+                ),
             )
             failed = ui.query(overview.failed_checks, f)
+            failed = failed.assign(rule=failed["rule"].map(rule_label))
             ui.show_table(
                 failed[["issuer_key", "year", "rule", "detail"]].rename(
                     columns={"issuer_key": "主体", "year": "年份", "rule": "规则", "detail": "说明"}
@@ -151,7 +218,11 @@ def _problems(f: common.Filters) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="政府信息公开年报", layout="wide")
+    # page_icon set here: otherwise the browser tab takes the current page's
+    # ":material/…:" icon, which Streamlit's front end fetches as an SVG from
+    # fonts.gstatic.com (offline installs fail). An emoji becomes a data: URI.
+    # The material icons of the sidebar come from a font bundled with Streamlit.
+    st.set_page_config(page_title="政府信息公开年报", page_icon="📊", layout="wide")
     pages = [st.Page(overview_page, title="总览", icon=":material/dashboard:", default=True)]
     for file, title, url_path, icon in PAGES:
         if os.path.exists(os.path.join(HERE, file)):

@@ -183,12 +183,63 @@ def measure(key: str) -> Measure:
     raise KeyError(f"unknown series or metric {key!r}")
 
 
+def _where(formats: tuple[str, ...], table: str) -> str:
+    """Where a metric is read, for a reader: 旧统计表 / 2019年起的表格 / 正文."""
+    if table == "text":
+        return "正文"
+    if set(formats) <= set(LEGACY_FORMATS):
+        return "旧统计表"
+    return "2019年起的表格"
+
+
+def metric_label(code: str) -> str:
+    """A metric's row label as printed in the official table, with its parent row
+    where two rows share a label (e.g. 被依法纠错数 of 复议 and of 诉讼)."""
+    cat = metrics()
+    m = cat[code]
+    same = [c for c, x in cat.items() if x.label == m.label]
+    if len(same) > 1 and m.parent and m.parent in cat:
+        return f"{cat[m.parent].label} · {m.label}"
+    return m.label
+
+
 def measure_options() -> dict[str, str]:
-    """key -> Chinese label for pickers: series first, then every metric code."""
-    out = {k: f"{s.name}（序列）" for k, s in series_catalog().items()}
+    """key -> Chinese label for pickers: series first, then every metric (no codes)."""
+    out = {k: f"{s.name}（跨时期序列）" for k, s in series_catalog().items()}
     for code, m in metrics().items():
-        out[code] = f"{m.label} · {code}"
+        out[code] = f"{metric_label(code)}（{_where(m.formats, m.table)}）"
     return out
+
+
+def term_description(term: Term) -> str:
+    """A term in the words of the official tables: 「row label」, or the rows it adds up."""
+    if term.source == "text" and term.metrics[0].startswith("text."):
+        return "正文中写明的数字"
+    labels = [metric_label(c) for c in term.metrics]
+    if len(labels) == 1:
+        text = f"「{labels[0]}」"
+    else:
+        prefix = _common_prefix(labels)
+        listed = "、".join(f"「{x}」" for x in labels)
+        text = f"「{prefix}」各项之和" if len(prefix) >= 2 else listed
+    if term.applicant == "total":
+        text += "（总计列）"
+    return text
+
+
+def _common_prefix(labels: list[str]) -> str:
+    first, last = min(labels), max(labels)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n].strip(" 　0123456789.")
+
+
+def era_description(era: Era) -> str:
+    """An era's expression as the official tables' row labels (no metric codes)."""
+    if era.expression == "正文":
+        return "正文中写明的数字"
+    return " ＋ ".join(term_description(t) for t in era.terms)
 
 
 def _term_condition(term: Term) -> ColumnElement[bool]:

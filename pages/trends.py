@@ -6,8 +6,16 @@ import streamlit as st
 
 from loaders.catalog import metrics
 from nianbao import charts, ui
+from nianbao.labels import FORMAT_LABELS, SCOPE_LABELS
 from nianbao.queries import common, trends
-from nianbao.series import SOURCE_LABELS, measure, measure_options
+from nianbao.queries.compare import RATE_PARTS, RATES
+from nianbao.series import (
+    ERA_LABELS,
+    SOURCE_LABELS,
+    era_description,
+    measure,
+    measure_options,
+)
 
 ui.setup_page("趋势")
 
@@ -33,6 +41,7 @@ def _counts_table(df, value_label: str):  # type: ignore[no-untyped-def]
             "total": "总数",
             "corrected": "纠错",
             "rate": "纠错率",
+            "note": "说明",
         }
     )
 
@@ -43,11 +52,29 @@ except Exception as exc:
     ui.error_box(exc)
     st.stop()
 
-options = measure_options()
+options = {
+    **{k: f"{v}（比率）" for k, v in RATES.items()},
+    **measure_options(),
+}
 with st.sidebar:
-    base = ui.scope_filters(region_df)
-    body_df = ui.query(common.bodies, base)
-    chosen = ui.url_multiselect("主体（每个主体一条线）", list(body_df["issuer_key"]), "bodies")
+    place = ui.scope_filters(region_df, with_scope=False)
+    scope = ui.url_selectbox(
+        "范围",
+        list(common.SCOPE_CHOICES),
+        "scope",
+        default="government",
+        format_func=common.SCOPE_CHOICES.get,
+        key="scope_total",
+        help=common.NO_GRAND_TOTAL,
+    )
+    body_df = ui.query(common.bodies, place)
+    body_scope = dict(zip(body_df["issuer_key"], body_df["scope"], strict=True))
+    chosen = ui.url_multiselect(
+        "主体（每个主体一条线）",
+        list(body_df["issuer_key"]),
+        "bodies",
+        format_func=lambda b: f"{b}（{SCOPE_LABELS.get(body_scope.get(b), '')}）",
+    )
     region_names = dict(zip(region_df["id"], region_df["path"], strict=True))
     chosen_regions = ui.url_multiselect(
         "地区对比（每个地区一条线，含下级）",
@@ -63,40 +90,77 @@ with st.sidebar:
         format_func=lambda k: options[k],
     )
 
-f = base.with_(bodies=tuple(chosen))
-m = measure(key)
+scoped = place.with_(scope=None if scope == "all" else scope)
+f = place.with_(bodies=tuple(chosen)) if chosen else scoped
 group_by = "body" if chosen else "all"
 
-st.subheader(m.name)
-if m.kind == "series":
+if key in RATES:
+    name, unit = RATES[key], "%"
+    num, den = RATE_PARTS[key]
+    st.subheader(name)
     st.caption(
-        f"跨时期序列：2019年前 = {m.eras[0].expression}；2019年起 = {m.eras[1].expression}；"
-        f"可比性：{COMPARABLE.get(m.comparable, m.comparable)}"
-        + (f"（{m.note}）" if m.note else "")
+        f"{name} = （{'＋'.join(measure(k).name for k in num)}）÷"
+        f"（{'＋'.join(measure(k).name for k in den)}），"
+        "只用各项都有数值的报告合计后计算；分母为0时无法计算（缺失）。"
     )
 else:
-    st.caption(f"指标代码 {m.key}，单位 {m.unit}，适用格式：{'、'.join(m.eras[0].formats)}")
+    m = measure(key)
+    name, unit = m.name, m.unit
+    st.subheader(m.name)
+    if m.kind == "series":
+        st.caption(
+            f"跨时期序列：2019年前 = 旧统计表{era_description(m.eras[0])}；"
+            f"2019年起 = 新表格{era_description(m.eras[1])}；"
+            f"可比性：{COMPARABLE.get(m.comparable, m.comparable)}"
+            + (f"（{m.note}）" if m.note else "")
+        )
+    else:
+        formats = "、".join(FORMAT_LABELS.get(x, x) for x in m.eras[0].formats)
+        st.caption(f"表中的行：{era_description(m.eras[0])}，单位 {m.unit}，适用格式：{formats}")
 
 if chosen_regions and not chosen:
-    line = ui.query(trends.series_by_region, base, key, tuple(chosen_regions))
+    line = ui.query(trends.series_by_region, scoped, key, tuple(chosen_regions))
 else:
     line = ui.query(trends.series_by_year, f, key, group_by)
     if not chosen:
-        st.caption("未选择主体：所选范围内全部报告合计为一条线。")
+        st.caption(
+            "未选择主体："
+            + (
+                f"所选地区的{common.SCOPE_TOTAL_LABELS[scope]}一条线。"
+                if scope != "all"
+                else "每个范围一条线。"
+            )
+        )
+if not chosen:
+    st.info(
+        ("每个范围一条线，不相加。" if scope == "all" else "")
+        + "不同范围的报告不相加（政府的年报往往已汇总所属部门和乡镇街道的数字）；"
+        + common.GAP_NOTE
+    )
 if line.empty:
     st.info("所选范围内没有这一指标的数据。")
 else:
+    gaps = line[line["note"] == "该年没有可用的报告"]
     n_missing = int(line["n_missing"].sum())
     if n_missing:
-        st.warning(f"有 {n_missing} 份报告的这一数值为空白（未计为0，图中断开）。")
+        st.warning(f"有 {n_missing} 份报告的这一数值为空白或未填（未计为0，图中断开）。")
+    if not gaps.empty:
+        listed = "；".join(
+            f"{g}：{'、'.join(str(y) for y in grp['year'])}年" for g, grp in gaps.groupby("group")
+        )
+        st.caption(f"没有报告的年份（图中断开）：{listed}")
     picked = ui.chart(
-        charts.trend_lines(line, m.name, m.unit),
-        _counts_table(line, m.name),
+        charts.trend_lines(line, name, unit),
+        _counts_table(line, f"{name}（{unit}）" if unit == "%" else name),
         key="trend_line",
     )
     if picked:
         ui.report_link(int(picked[0]), "打开所选报告")
-    ui.reports_behind([i for t in line["report_ids"] for i in t], key="trend_pick")
+    n, ids = ui.query(common.report_ids, f)
+    if ids:
+        ui.reports_behind(list(ids), key="trend_pick")
+    elif n:
+        st.caption(f"这一图表背后有 {n} 份报告；选择主体或地区后可在此打开单份报告。")
 
 # One breakdown at a time (bound to ?view=…): each is a query over every
 # report in scope, and only the one looked at should cost time.
@@ -107,11 +171,30 @@ VIEWS = {
     "staff": "人员与经费",
 }
 st.divider()
-st.caption(
-    "以下分项为"
-    + (f"所选 {len(chosen)} 个主体" if chosen else "左侧所选范围内全部报告")
-    + "的合计；空白值不计为0，表中列出缺失数。"
-)
+# The breakdowns are sums too: over one scope only.
+if chosen:
+    here = {body_scope.get(b) for b in chosen}
+    scopes_here = [x for x in SCOPE_LABELS if x in here]
+else:
+    scopes_here = [scope] if scope != "all" else list(SCOPE_LABELS)
+if len(scopes_here) > 1:
+    bscope = st.radio(
+        "分项所用的范围（不同范围不相加）",
+        scopes_here,
+        format_func=lambda x: common.SCOPE_TOTAL_LABELS.get(x, x),
+        horizontal=True,
+        key="breakdown_scope",
+    )
+else:
+    bscope = scopes_here[0] if scopes_here else None
+if chosen:
+    picked_bodies = tuple(b for b in chosen if body_scope.get(b) == bscope)
+    bf = place.with_(bodies=picked_bodies)
+    who = f"所选主体中的 {len(picked_bodies)} 个{SCOPE_LABELS.get(bscope or '', '')}主体"
+else:
+    bf = place.with_(scope=bscope)
+    who = f"所选地区的{common.SCOPE_TOTAL_LABELS.get(bscope or '', '')}"
+st.caption(f"以下分项为{who}的合计；空白值不计为0，表中列出缺失数。")
 view = ui.url_selectbox(
     "分项",
     list(VIEWS),
@@ -123,7 +206,7 @@ view = ui.url_selectbox(
     label_visibility="collapsed",
 )
 if view == "outcomes":
-    comp = ui.query(trends.outcome_composition, f)
+    comp = ui.query(trends.outcome_composition, bf)
     if comp.empty:
         st.info("没有办理结果数据。")
     else:
@@ -132,11 +215,13 @@ if view == "outcomes":
         )
         ui.chart(
             charts.composition_bars(comp),
-            _counts_table(comp.drop(columns=["order"]), "件数"),
+            _counts_table(
+                comp.drop(columns=["order"]).assign(era=comp["era"].map(ERA_LABELS)), "件数"
+            ),
             key="composition",
         )
 elif view == "applicants":
-    mix = ui.query(trends.applicant_mix, f)
+    mix = ui.query(trends.applicant_mix, bf)
     if mix.empty:
         st.info("没有申请人构成数据（2019年起的表格才有）。")
     else:
@@ -146,13 +231,13 @@ elif view == "applicants":
             key="applicants",
         )
 elif view == "disputes":
-    disp = ui.query(trends.disputes, f)
+    disp = ui.query(trends.disputes, bf)
     if disp.empty:
         st.info("没有行政复议、行政诉讼数据。")
     else:
         ui.chart(charts.disputes_chart(disp), _counts_table(disp, "件数"), key="disputes")
 else:
-    staff = ui.query(trends.staffing_funding, f)
+    staff = ui.query(trends.staffing_funding, bf)
     if staff.empty:
         st.info("没有人员、经费数据（2019年前的统计表或正文中的数字）。")
     else:

@@ -108,13 +108,19 @@ def test_headline_change_from_previous_year(engine: Engine) -> None:
     assert head.loc["disclosure_rate", "value"] == pytest.approx(100 / 218)
 
 
-def test_headline_sums_over_bodies_and_counts_reports(engine: Engine) -> None:
+def test_headline_never_adds_scopes_and_compares_like_for_like(engine: Engine) -> None:
     f = common.Filters(bodies=(PINGTAN, JJF))
-    head = overview.headline(engine, f, 2023).set_index("key")
-    # 81 (main) + 3 (经济发展局, pingtan/2023-jjf-057.txt)
-    assert head.loc["requests_received", "value"] == 84
-    assert head.loc["requests_received", "n_reports"] == 2
-    assert head.loc["requests_received", "prev_value"] == 3  # only 经济发展局 2022
+    head = overview.headline(engine, f, 2023).set_index(["scope", "key"])
+    # 81 (main, government) and 3 (经济发展局, pingtan/2023-jjf-057.txt) stay apart: no 84
+    assert head.loc[("government", "requests_received"), "value"] == 81
+    assert head.loc[("department", "requests_received"), "value"] == 3
+    assert 84 not in set(head["value"])
+    # 经济发展局 has 3 in 2022 too (pingtan/2022-jjf-056.txt): compared with itself
+    dep = head.loc[("department", "requests_received")]
+    assert (dep["prev_value"], dep["change"], dep["n_comparable"]) == (3, 0, 1)
+    # no 2022 main report: the government figure has nothing to compare with
+    gov = head.loc[("government", "requests_received")]
+    assert gov["n_comparable"] == 0 and math.isnan(gov["change"]) and gov["n_cur_left"] == 1
 
 
 def test_failed_checks_and_gaps(engine: Engine) -> None:
@@ -157,7 +163,8 @@ def test_blank_cell_stays_missing_and_is_counted(engine: Engine) -> None:
     assert row["n_reports"] == 0
     # summed over every body in 2016, the blank is reported, not added as 0
     total = trends.series_by_year(engine, common.Filters(year=2016), "partially_disclosed", "all")
-    assert total.set_index("year").loc[2016, "n_missing"] >= 1
+    gov = total[total["group"] == "政府"].set_index("year")  # one line per scope
+    assert gov.loc[2016, "n_missing"] >= 1
 
 
 def test_outcome_composition(engine: Engine) -> None:

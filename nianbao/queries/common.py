@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select, union_all
+from sqlalchemy import Engine, case, func, select, union_all
 
 from nianbao.labels import SCOPE_LABELS  # noqa: F401  (re-exported)
 from nianbao.models import CheckResult, Fact, Region, Report
@@ -43,15 +43,16 @@ class Filters:
         return replace(self, **changes)
 
 
-def region_subtree(region_id: int) -> Any:
-    """A recursive CTE of the region and all regions below it."""
+def region_subtree(region_id: int, name: str = "region_tree") -> Any:
+    """A recursive CTE of the region and all regions below it (``name``: two
+    uses in one statement need two names)."""
     c = REGION.c
-    tree = select(c.id).where(c.id == region_id).cte("region_tree", recursive=True)
+    tree = select(c.id).where(c.id == region_id).cte(name, recursive=True)
     tree = tree.union_all(select(c.id).where(c.parent_id == tree.c.id))
     return select(tree.c.id)
 
 
-def report_conditions(f: Filters) -> list[Any]:
+def report_conditions(f: Filters, tree_name: str = "region_tree") -> list[Any]:
     r = REPORT.c
     conds: list[Any] = []
     if f.current_only:
@@ -61,7 +62,7 @@ def report_conditions(f: Filters) -> list[Any]:
     if f.scope:
         conds.append(r.scope == f.scope)
     if f.region_id is not None:
-        conds.append(r.region_id.in_(region_subtree(f.region_id)))
+        conds.append(r.region_id.in_(region_subtree(f.region_id, tree_name)))
     if f.bodies:
         conds.append(r.issuer_key.in_(f.bodies))
     if f.year is not None:
@@ -283,3 +284,133 @@ def reports_by_id(engine: Engine, ids: tuple[int, ...]) -> pd.DataFrame:
         .order_by(r.issuer_key, r.year)
     )
     return read(engine, stmt)
+
+
+# ---------------------------------------------------------------- scopes
+# A sum over reports never mixes scopes: a government's report often already
+# aggregates its departments' and townships' figures ("汇总…各有关单位"), so
+# adding them up would count the same applications twice.
+
+SCOPE_TOTAL_LABELS = {
+    "government": "政府",
+    "department": "部门合计",
+    "township": "乡镇街道合计",
+    "other": "其他合计",
+}
+# The 范围 picker of 总览 and 趋势 (?scope=…); the default is the region's own report.
+SCOPE_CHOICES = {
+    "government": "政府（本地区政府自己的年报）",
+    "department": "部门合计",
+    "township": "乡镇街道合计",
+    "other": "其他合计",
+    "all": "全部（按范围分列，不相加）",
+}
+NO_GRAND_TOTAL = (
+    "按范围分列、不给总计：政府的年报往往已汇总所属部门和乡镇街道的数字，"
+    "把不同范围的报告相加会重复计算。"
+)
+GAP_NOTE = "某年没有这一范围的报告时记为缺失（图中断开），不是 0，也不是下降。"
+
+
+def measure_formats(m: Measure) -> tuple[str, ...]:
+    """The report formats a measure can be read from (its eras' formats)."""
+    return tuple(dict.fromkeys(f for era in m.eras for f in era.formats))
+
+
+def wide_per_report(f: Filters, measures: Sequence[Measure]) -> Any:
+    """Subquery: one row per report with a column ``m0``, ``m1``… per measure.
+
+    A column is NULL where the report's value is blank or not stated: unknown,
+    never 0. Reports without any of the measures have no row (outer-join it).
+    """
+    conds = report_conditions(f, "region_tree_w")
+    parts = [per_report_select(g, conds) for g in disjoint_groups(measures)]
+    u = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    cols = [
+        func.max(case((u.c.measure == m.key, u.c.value), else_=None)).label(f"m{i}")
+        for i, m in enumerate(measures)
+    ]
+    return select(u.c.report_id, *cols).group_by(u.c.report_id).subquery()
+
+
+def report_counts(engine: Engine, f: Filters, by: tuple[str, ...]) -> pd.DataFrame:
+    """Reports per group and format (to count the reports a figure is missing from)."""
+    r = REPORT.c
+    keys = [r[b] for b in by]
+    stmt = (
+        select(*keys, r.format, func.count().label("n_total"), func.min(r.id).label("first_id"))
+        .where(*report_conditions(f))
+        .group_by(*keys, r.format)
+    )
+    return read(engine, stmt)
+
+
+def totals(
+    engine: Engine, f: Filters, measures: Sequence[Measure], by: tuple[str, ...] = ("scope", "year")
+) -> pd.DataFrame:
+    """Each measure summed per group of report columns ``by``, in SQL.
+
+    Columns: *by, measure, value (sum of the known values; NaN if none),
+    n_reports (reports with a known value), n_missing (reports of the group
+    in a format that has the measure, whose value is blank or not stated),
+    report_id (the report, when exactly one report is behind the figure).
+    Keep "scope" in ``by`` unless the filter fixes one scope or body.
+    """
+    cols = [*by, "measure", "value", "n_reports", "n_missing", "report_id"]
+    if not measures:
+        return pd.DataFrame(columns=cols)
+    sums = aggregate(engine, f, measures, by)
+    counts = report_counts(engine, f, by)
+    rows = []
+    for m in measures:
+        c = counts[counts["format"].isin(measure_formats(m))]
+        if c.empty:
+            continue
+        g = c.groupby(list(by), dropna=False).agg(
+            n_total=("n_total", "sum"), first_id=("first_id", "min")
+        )
+        s = sums[sums["measure"] == m.key].set_index(list(by))[["value", "n_reports"]]
+        t = g.join(s, how="left").reset_index()
+        t["measure"] = m.key
+        rows.append(t)
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(rows, ignore_index=True)
+    out["n_reports"] = out["n_reports"].fillna(0).astype(int)
+    out["n_missing"] = (out["n_total"] - out["n_reports"]).astype(int)
+    one = out["n_total"] == 1
+    out["report_id"] = out["first_id"].where(one).astype("Int64")
+    return out[cols]
+
+
+def fill_years(df: pd.DataFrame, group: str, years: Sequence[int]) -> pd.DataFrame:
+    """A row for every year of ``years`` in each group: a year without a report
+    is an explicit gap (value NaN, 0 reports), so lines break there instead of
+    joining across it."""
+    if df.empty or not len(years):
+        return df
+    full = pd.MultiIndex.from_product(
+        [list(dict.fromkeys(df[group])), sorted({int(y) for y in years})], names=[group, "year"]
+    )
+    out = df.set_index([group, "year"]).reindex(full).reset_index()
+    for c in ("n_reports", "n_missing"):
+        if c in out:
+            out[c] = out[c].fillna(0).astype(int)
+    return out
+
+
+def year_span(engine: Engine, f: Filters) -> list[int]:
+    """Every year from the first to the last report of the filter, any scope."""
+    have = years(engine, f.with_(scope=None))
+    return list(range(min(have), max(have) + 1)) if have else []
+
+
+def report_ids(engine: Engine, f: Filters, limit: int = 300) -> tuple[int, tuple[int, ...]]:
+    """How many reports the filter selects, and their ids when there are at most ``limit``."""
+    r = REPORT.c
+    with engine.connect() as conn:
+        n = conn.execute(select(func.count()).where(*report_conditions(f))).scalar_one()
+        if n > limit:
+            return int(n), ()
+        ids = conn.execute(select(r.id).where(*report_conditions(f)).order_by(r.id)).scalars()
+        return int(n), tuple(int(i) for i in ids)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import pandas as pd
-from sqlalchemy import Engine, func, select
+from typing import Any
 
+import pandas as pd
+from sqlalchemy import Engine, and_, case, func, select
+
+from nianbao.labels import SCOPE_LABELS
 from nianbao.queries.common import (
     CHECK,
     REPORT,
     Filters,
-    per_report,
-    ratio,
+    measure_formats,
     read,
     report_conditions,
-    summarise,
+    wide_per_report,
 )
 from nianbao.series import measure
 
@@ -49,78 +51,174 @@ def coverage(engine: Engine, f: Filters) -> pd.DataFrame:
     return read(engine, stmt)
 
 
-def disclosure_rate(per: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """公开率 = (予以公开 + 部分公开) / 办结总数, over reports where all three are known.
-
-    ``per`` is :func:`per_report` output containing the three series.
-    """
-    cols = [*by, "value", "n_reports", "n_missing", "report_ids"]
-    if per.empty:
-        return pd.DataFrame(columns=cols)
-    wide = (
-        per.drop_duplicates(["report_id", "measure"])
-        .set_index(["report_id", *by, "measure"])["value"]
-        .unstack("measure")
-    )
-    for m in _RATE_PARTS:
-        if m not in wide:
-            wide[m] = float("nan")
-    wide = wide.reset_index()
-    wide["num"] = wide["disclosed"] + wide["partially_disclosed"]  # NaN if either blank
-    known = wide["num"].notna() & wide["requests_closed"].notna()
-    rows = []
-    for key, grp in wide.groupby(by, dropna=False) if by else [((), wide)]:
-        k = grp[known.loc[grp.index]]
-        den = k["requests_closed"].sum()
-        rate = ratio(pd.Series([k["num"].sum()]), pd.Series([den if len(k) else None]))[0]
-        keys = key if isinstance(key, tuple) else (key,)
-        rows.append(
-            (
-                *keys,
-                rate,
-                len(k),
-                len(grp) - len(k),
-                tuple(sorted(int(x) for x in k["report_id"])),
-            )
-        )
-    return pd.DataFrame(rows, columns=cols)
+def _rate_cols(cols: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """(known, numerator, denominator) of 公开率 over one report's columns."""
+    d, p, c = (cols[k] for k in _RATE_PARTS)
+    return and_(d.is_not(None), p.is_not(None), c.is_not(None)), d + p, c
 
 
 def headline(engine: Engine, f: Filters, year: int) -> pd.DataFrame:
-    """One row per headline figure for ``year`` and the year before.
+    """One row per scope and headline figure for ``year``, with a like-for-like
+    change from the year before.
 
-    Columns: key, label, unit, value, n_reports, n_missing, prev_value,
-    prev_n_reports, change, report_ids.
+    Figures are summed per scope (政府 / 部门 / 乡镇街道 / 其他), never across
+    scopes: a government's report often already contains its departments'.
+    The change compares only bodies (issuer_key) with a known value in both
+    years, so a body that reported in one year only does not move the figure.
+
+    Columns: scope, key, label, unit, value, n_reports (reports with a known
+    value), n_missing (the scope's other reports of the year), cmp_value and
+    prev_value (the comparable bodies' sums this year and last year), change,
+    n_comparable (bodies compared), n_cur_left / n_prev_left (reports with a
+    known value this year / last year left out of the comparison).
+    All sums are computed in SQL.
     """
     keys = [k for k, _ in HEADLINES if k != "disclosure_rate"]
-    measures = [measure(k) for k in {*keys, *_RATE_PARTS}]
-    per = per_report(engine, f.with_(year=None, year_from=year - 1, year_to=year), measures)
-    sums = summarise(per, ["measure", "year"])
-    rate = disclosure_rate(per[per["measure"].isin(_RATE_PARTS)], ["year"])
-    rate["measure"] = "disclosure_rate"
-    both = pd.concat([sums, rate], ignore_index=True)
-    rows = []
-    for key, label in HEADLINES:
-        cur = both[(both["measure"] == key) & (both["year"] == year)]
-        prev = both[(both["measure"] == key) & (both["year"] == year - 1)]
-        value = cur["value"].iloc[0] if len(cur) else float("nan")
-        prev_value = prev["value"].iloc[0] if len(prev) else float("nan")
-        unit = "%" if key == "disclosure_rate" else measure(key).unit
-        rows.append(
-            {
-                "key": key,
-                "label": label,
-                "unit": unit,
-                "value": value,
-                "n_reports": int(cur["n_reports"].iloc[0]) if len(cur) else 0,
-                "n_missing": int(cur["n_missing"].iloc[0]) if len(cur) else 0,
-                "prev_value": prev_value,
-                "prev_n_reports": int(prev["n_reports"].iloc[0]) if len(prev) else 0,
-                "change": value - prev_value,  # NaN unless both known
-                "report_ids": cur["report_ids"].iloc[0] if len(cur) else (),
-            }
+    all_keys = list(dict.fromkeys([*keys, *_RATE_PARTS]))
+    ms = [measure(k) for k in all_keys]
+    f2 = f.with_(year=None, year_from=year - 1, year_to=year)
+    w = wide_per_report(f2, ms)
+    r = REPORT.c
+    b = (
+        select(
+            r.issuer_key,
+            r.scope,
+            r.year,
+            r.format,
+            *[w.c[f"m{i}"].label(k.replace(".", "_")) for i, k in enumerate(all_keys)],
         )
-    return pd.DataFrame(rows)
+        .select_from(REPORT.outerjoin(w, w.c.report_id == r.id))
+        .where(*report_conditions(f2))
+        .cte("per_report")
+    )
+    col = {k: b.c[k.replace(".", "_")] for k in all_keys}
+
+    # Per scope and year: sums and counts.
+    known, num, den = _rate_cols(col)
+    per_year = [b.c.scope, b.c.year]
+    for k, m in zip(all_keys, ms, strict=True):
+        c = col[k]
+        per_year += [
+            func.sum(c).label(f"{k}__sum"),
+            func.count(c).label(f"{k}__n"),
+            func.count(case((b.c.format.in_(measure_formats(m)), 1))).label(f"{k}__all"),
+        ]
+    rate_formats = set.intersection(*(set(measure_formats(measure(k))) for k in _RATE_PARTS))
+    per_year += [
+        func.sum(case((known, num))).label("rate__num"),
+        func.sum(case((known, den))).label("rate__den"),
+        func.count(case((known, 1))).label("rate__n"),
+        func.count(case((b.c.format.in_(tuple(rate_formats)), 1))).label("rate__all"),
+    ]
+    years_df = read(engine, select(*per_year).group_by(b.c.scope, b.c.year))
+
+    # Like for like: the same body (and scope) in both years.
+    cur, prev = b.alias("cur"), b.alias("prev")
+    ccol = {k: cur.c[k.replace(".", "_")] for k in all_keys}
+    pcol = {k: prev.c[k.replace(".", "_")] for k in all_keys}
+    pairs = [cur.c.scope]
+    for k in all_keys:
+        both = and_(ccol[k].is_not(None), pcol[k].is_not(None))
+        pairs += [
+            func.sum(case((both, ccol[k]))).label(f"{k}__cur"),
+            func.sum(case((both, pcol[k]))).label(f"{k}__prev"),
+            func.count(case((both, 1))).label(f"{k}__n"),
+        ]
+    ck, cn, cd = _rate_cols(ccol)
+    pk, pn, pd_ = _rate_cols(pcol)
+    both = and_(ck, pk)
+    pairs += [
+        func.sum(case((both, cn))).label("rate__cur_num"),
+        func.sum(case((both, cd))).label("rate__cur_den"),
+        func.sum(case((both, pn))).label("rate__prev_num"),
+        func.sum(case((both, pd_))).label("rate__prev_den"),
+        func.count(case((both, 1))).label("rate__n"),
+    ]
+    pairs_df = read(
+        engine,
+        select(*pairs)
+        .select_from(
+            cur.join(prev, and_(cur.c.issuer_key == prev.c.issuer_key, cur.c.scope == prev.c.scope))
+        )
+        .where(cur.c.year == year, prev.c.year == year - 1)
+        .group_by(cur.c.scope),
+    )
+    return _headline_rows(years_df, pairs_df, year)
+
+
+def _num(v: Any) -> float:
+    return float("nan") if v is None or pd.isna(v) else float(v)
+
+
+def _rate(num: Any, den: Any) -> float:
+    """num / den where both are known and den is non-zero; otherwise missing."""
+    n, d = _num(num), _num(den)
+    return n / d if not (pd.isna(n) or pd.isna(d) or d == 0) else float("nan")
+
+
+def _headline_rows(years_df: pd.DataFrame, pairs_df: pd.DataFrame, year: int) -> pd.DataFrame:
+    cols = [
+        "scope",
+        "key",
+        "label",
+        "unit",
+        "value",
+        "n_reports",
+        "n_missing",
+        "cmp_value",
+        "prev_value",
+        "change",
+        "n_comparable",
+        "n_cur_left",
+        "n_prev_left",
+    ]
+    rows = []
+    scopes = [s for s in SCOPE_LABELS if s in set(years_df.loc[years_df["year"] == year, "scope"])]
+    for scope in scopes:
+        y = years_df[(years_df["scope"] == scope) & (years_df["year"] == year)].iloc[0]
+        py = years_df[(years_df["scope"] == scope) & (years_df["year"] == year - 1)]
+        py = py.iloc[0] if len(py) else None
+        pr = pairs_df[pairs_df["scope"] == scope]
+        pr = pr.iloc[0] if len(pr) else None
+        for key, label in HEADLINES:
+            if key == "disclosure_rate":
+                n = int(y["rate__n"])
+                value = _rate(y["rate__num"], y["rate__den"])
+                n_all = int(y["rate__all"])
+                n_prev = int(py["rate__n"]) if py is not None else 0
+                n_cmp = int(pr["rate__n"]) if pr is not None else 0
+                cmp_v = _rate(pr["rate__cur_num"], pr["rate__cur_den"]) if n_cmp else float("nan")
+                prev_v = (
+                    _rate(pr["rate__prev_num"], pr["rate__prev_den"]) if n_cmp else float("nan")
+                )
+                unit = "%"
+            else:
+                n = int(y[f"{key}__n"])
+                value = _num(y[f"{key}__sum"]) if n else float("nan")
+                n_all = int(y[f"{key}__all"])
+                n_prev = int(py[f"{key}__n"]) if py is not None else 0
+                n_cmp = int(pr[f"{key}__n"]) if pr is not None else 0
+                cmp_v = _num(pr[f"{key}__cur"]) if n_cmp else float("nan")
+                prev_v = _num(pr[f"{key}__prev"]) if n_cmp else float("nan")
+                unit = measure(key).unit
+            rows.append(
+                {
+                    "scope": scope,
+                    "key": key,
+                    "label": label,
+                    "unit": unit,
+                    "value": value,
+                    "n_reports": n,
+                    "n_missing": n_all - n,
+                    "cmp_value": cmp_v,
+                    "prev_value": prev_v,
+                    "change": cmp_v - prev_v,  # NaN unless some body is comparable
+                    "n_comparable": n_cmp,
+                    "n_cur_left": n - n_cmp,
+                    "n_prev_left": n_prev - n_cmp,
+                }
+            )
+    return pd.DataFrame(rows, columns=cols)
 
 
 def failed_checks(engine: Engine, f: Filters) -> pd.DataFrame:

@@ -4,7 +4,7 @@ staffing and funding."""
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, or_, select
+from sqlalchemy import Engine, and_, case, func, or_, select
 
 from loaders.catalog import applicants
 from nianbao import rollup
@@ -12,50 +12,150 @@ from nianbao.queries.common import (
     FACT,
     REGION,
     REPORT,
+    SCOPE_TOTAL_LABELS,
     Filters,
     aggregate,
-    per_report,
+    fill_years,
+    measure_formats,
     ratio,
     read,
     report_conditions,
-    summarise,
+    report_counts,
+    totals,
+    wide_per_report,
+    year_span,
 )
+from nianbao.queries.compare import RATE_PARTS, RATES
 from nianbao.series import GOV_FORMATS, measure, parse_expression
 
 FORMAT_CHANGE_YEAR = 2019
 
 
-def series_by_year(engine: Engine, f: Filters, key: str, group_by: str = "body") -> pd.DataFrame:
-    """A measure per year, summed per body (``group_by='body'``) or over the filter ('all').
+def _line_keys(key: str) -> tuple[str, str]:
+    """(name, unit) of a line: a measure, or a rate of compare.RATES (in %)."""
+    if key in RATES:
+        return RATES[key], "%"
+    m = measure(key)
+    return m.name, m.unit
 
-    Columns: group, year, value, n_reports, n_missing, report_ids.
+
+def rate_totals(engine: Engine, f: Filters, key: str, by: tuple[str, ...]) -> pd.DataFrame:
+    """A rate of compare.RATE_PARTS per group, pooled over the group's reports:
+    sum(numerators) / sum(denominators) over the reports where every part is
+    known; missing where no such report or the denominator is 0.
+
+    Columns: *by, value (a fraction), n_reports (reports with every part
+    known), n_missing (the group's other reports), report_id (when one report).
     """
-    per = per_report(engine, f, [measure(key)])
+    num_keys, den_keys = RATE_PARTS[key]
+    ms = [measure(k) for k in (*num_keys, *den_keys)]
+    w = wide_per_report(f, ms)
+    cols = [w.c[f"m{i}"] for i in range(len(ms))]
+    known = and_(*[c.is_not(None) for c in cols])
+    num = sum(cols[1 : len(num_keys)], cols[0])
+    den = sum(cols[len(num_keys) + 1 :], cols[len(num_keys)])
+    r = REPORT.c
+    keys = [r[b] for b in by]
+    stmt = (
+        select(
+            *keys,
+            func.sum(case((known, num))).label("num"),
+            func.sum(case((known, den))).label("den"),
+            func.count(case((known, 1))).label("n_reports"),
+        )
+        .select_from(REPORT.join(w, w.c.report_id == r.id))
+        .group_by(*keys)
+    )
+    df = read(engine, stmt)
+    formats = set.intersection(*(set(measure_formats(m)) for m in ms))
+    counts = report_counts(engine, f, by)
+    counts = counts[counts["format"].isin(formats)]
+    cols_out = [*by, "value", "n_reports", "n_missing", "report_id"]
+    if counts.empty:
+        return pd.DataFrame(columns=cols_out)
+    g = counts.groupby(list(by), dropna=False).agg(
+        n_total=("n_total", "sum"), first_id=("first_id", "min")
+    )
+    out = g.join(df.set_index(list(by)), how="left").reset_index()
+    out["n_reports"] = out["n_reports"].fillna(0).astype(int)
+    out["value"] = ratio(out["num"], out["den"]).where(out["n_reports"] > 0)
+    out["n_missing"] = (out["n_total"] - out["n_reports"]).astype(int)
+    out["report_id"] = out["first_id"].where(out["n_total"] == 1).astype("Int64")
+    return out[cols_out]
+
+
+def _line(engine: Engine, f: Filters, key: str, by: tuple[str, ...]) -> pd.DataFrame:
+    if key in RATES:
+        return rate_totals(engine, f, key, by)
+    return totals(engine, f, [measure(key)], by).drop(columns="measure")
+
+
+def _finish(df: pd.DataFrame, key: str, years: list[int]) -> pd.DataFrame:
+    """Explicit gap rows, rates in %, and report_ids / note columns for the page."""
+    cols = ["group", "year", "value", "n_reports", "n_missing", "report_ids", "note"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df = df[["group", "year", "value", "n_reports", "n_missing", "report_id"]]
+    df = fill_years(df, "group", years)
+    if key in RATES:
+        df["value"] = df["value"] * 100  # a percentage: the chart's unit is %
+    gap = (df["n_reports"] + df["n_missing"]) == 0
+    df["note"] = ""
+    df.loc[gap, "note"] = "该年没有可用的报告"
+    blank = ~gap & df["value"].isna()
+    df.loc[blank, "note"] = "报告中没有这一数值"
+    if key in RATES:  # every part known but the denominator is 0
+        df.loc[blank & (df["n_reports"] > 0), "note"] = "分母为0，无法计算"
+    df["report_ids"] = [() if pd.isna(i) else (int(i),) for i in df["report_id"]]
+    df["year"] = df["year"].astype(int)
+    # 政府 first, then 部门合计, 乡镇街道合计 (scope order), other groups by name
+    order = {label: i for i, label in enumerate(SCOPE_TOTAL_LABELS.values())}
+    df["_o"] = df["group"].map(order).fillna(len(order))
+    df = df.sort_values(["_o", "group", "year"], kind="stable")
+    return df.reset_index(drop=True)[cols]
+
+
+def series_by_year(engine: Engine, f: Filters, key: str, group_by: str = "body") -> pd.DataFrame:
+    """A measure (or a rate of compare.RATES) per year: one line per body
+    (``group_by='body'``) or, over the filter ('all'), one line per scope —
+    reports of different scopes are never added together.
+
+    Columns: group, year, value, n_reports, n_missing, report_ids (the report
+    when only one is behind the point), note (why a value is missing). Every
+    year of the filter's span has a row: a year without a report is a gap.
+    """
     if group_by == "body":
-        per["group"] = per["issuer_key"]
+        df = _line(engine, f, key, ("issuer_key", "year"))
+        df["group"] = df["issuer_key"]
     else:
-        per["group"] = "合计"
-    out = summarise(per, ["group", "year"])
-    return out
+        df = _line(engine, f, key, ("scope", "year"))
+        df["group"] = df["scope"].map(SCOPE_TOTAL_LABELS).fillna(df["scope"])
+    return _finish(df, key, year_span(engine, f))
 
 
 def series_by_region(
     engine: Engine, f: Filters, key: str, region_ids: tuple[int, ...]
 ) -> pd.DataFrame:
-    """A measure per year summed over each region's reports (the region and below).
+    """A measure per year for each region (the region and below), one line per
+    region and scope (``f.scope`` picks one scope; scopes are never added).
 
-    Columns as :func:`series_by_year`; ``group`` is the region's name.
+    Columns as :func:`series_by_year`; ``group`` is the region's name (and scope).
     """
     names = dict(zip(*regions_named(engine, region_ids), strict=True))
     parts = []
+    span: set[int] = set()
     for rid in region_ids:
-        per = per_report(engine, f.with_(region_id=rid), [measure(key)])
-        per["group"] = names.get(rid, str(rid))
-        parts.append(summarise(per, ["group", "year"]))
+        fr = f.with_(region_id=rid)
+        df = _line(engine, fr, key, ("scope", "year"))
+        name = names.get(rid, str(rid))
+        scope_label = df["scope"].map(SCOPE_TOTAL_LABELS).fillna(df["scope"])
+        df["group"] = name if f.scope else name + " · " + scope_label
+        parts.append(df)
+        span |= set(year_span(engine, fr))
     parts = [p for p in parts if not p.empty]
     if not parts:
-        return summarise(per_report(engine, f, []), ["group", "year"])
-    return pd.concat(parts, ignore_index=True)
+        return _finish(pd.DataFrame(), key, [])
+    return _finish(pd.concat(parts, ignore_index=True), key, sorted(span))
 
 
 def regions_named(engine: Engine, region_ids: tuple[int, ...]) -> tuple[list[int], list[str]]:
@@ -132,11 +232,7 @@ def outcome_composition(engine: Engine, f: Filters) -> pd.DataFrame:
     )
     if rollup.usable(engine, f):  # the same sums from the pre-summed cells
         rc = rollup.ROLLUP.c
-        where = [
-            rc.metric.in_(tuple(codes)),
-            rc.applicant.in_(("total", "")),
-            rc.source == "table",
-        ]
+        where = [rc.metric.in_(tuple(codes)), rc.applicant.in_(("total", "")), rc.source == "table"]
         df = rollup.read_cells(engine, f, ("year", "metric"), where)
         df["n_reports"] = df["n_value_reports"]
         df["n_missing"] = df["n_facts"] - df["n_values"]
