@@ -64,6 +64,9 @@ def _pages(url: str, synthetic: bool) -> list[tuple[str, str, dict[str, str]]]:
     return out
 
 
+DROP_CACHES = False
+
+
 def time_page(script: str, params: dict[str, str], repeats: int) -> tuple[float, float, float, str]:
     """Median cold wall time, cold CPU time and warm wall time of ``repeats`` runs.
 
@@ -78,6 +81,9 @@ def time_page(script: str, params: dict[str, str], repeats: int) -> tuple[float,
     problem = ""
     for _ in range(repeats):
         ui.clear_cache()
+        if DROP_CACHES:  # cold disk as well: the database file is read from disk again
+            os.sync()
+            Path("/proc/sys/vm/drop_caches").write_text("3\n")
         at = AppTest.from_file(str(ROOT / script), default_timeout=600)
         for k, v in params.items():
             at.query_params[k] = v
@@ -131,8 +137,16 @@ def main() -> None:
     ap.add_argument("--skip-bundled", action="store_true")
     ap.add_argument("--url", help="time an existing synthetic database instead (no bundled run)")
     ap.add_argument("--only", default="", help="only pages whose label contains this text")
+    ap.add_argument("--skip", default="", help="leave out pages whose label contains this text")
+    ap.add_argument(
+        "--drop-caches",
+        action="store_true",
+        help="empty the OS page cache before each page (root; slows everyone on the machine)",
+    )
     args = ap.parse_args()
 
+    global DROP_CACHES
+    DROP_CACHES = args.drop_caches
     if args.url:
         sets = [("synthetic", args.url, True)]
     else:
@@ -143,6 +157,7 @@ def main() -> None:
         os.environ["DATABASE_URL"] = url
         n = count(url)
         pages = [p for p in _pages(url, synthetic) if args.only in p[0]]
+        pages = [p for p in pages if not (args.skip and args.skip in p[0])]
         time_page(pages[0][1], pages[0][2], 1)  # warm-up: imports, first connection
         for label, script, params in pages:
             cold, cpu, warm, problem = time_page(script, params, args.repeats)

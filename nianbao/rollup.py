@@ -139,6 +139,70 @@ def apply(
         conn.execute(text("DELETE FROM fact_rollup WHERE n_reports = 0 AND n_facts = 0"))
 
 
+_UPSERT_VALUES = """
+INSERT INTO fact_rollup ({keys}, {sums})
+VALUES ({params})
+ON CONFLICT ({keys}) DO UPDATE SET
+  total = fact_rollup.total + excluded.total,
+  n_values = fact_rollup.n_values + excluded.n_values,
+  n_facts = fact_rollup.n_facts + excluded.n_facts,
+  n_reports = fact_rollup.n_reports + excluded.n_reports,
+  n_value_reports = fact_rollup.n_value_reports + excluded.n_value_reports
+"""
+
+
+def add_written(
+    conn: Connection,
+    reports: Iterable[tuple[int, dict[str, Any]]],
+    facts: Iterable[dict[str, Any]],
+) -> None:
+    """Add reports just written, from the rows in memory: (id, report row)
+    and their fact rows (as store.save_batch inserts them). The same sums as
+    :func:`apply`, without reading the facts back (a tenth of the cost at
+    ingest); one executemany upsert, rows in key order."""
+    bucket = {
+        rid: (
+            bool(row["is_current"]),
+            bool(row["synthetic"]),
+            row["year"] or 0,
+            row["scope"],
+            row["format"],
+        )
+        for rid, row in reports
+    }
+    if not bucket:
+        return
+    # Per report and cell first: n_reports counts reports, not facts.
+    per_report: dict[tuple[int, tuple[str, str, str, str]], list[Any]] = {
+        (rid, (REPORT_ROW, "", "", "")): [0.0, 0, 0] for rid in bucket
+    }
+    for f in facts:
+        v = f["value"]
+        for cell in (
+            (f["metric"], f["applicant"] or "", f["source"], f["unit"]),
+            (f["metric"], ALL_APPLICANTS, ALL_APPLICANTS, ALL_APPLICANTS),
+        ):
+            acc = per_report.setdefault((f["report_id"], cell), [0.0, 0, 0])
+            if v is not None:
+                acc[0] += v
+                acc[1] += 1
+            acc[2] += 1
+    cells: dict[tuple[Any, ...], list[Any]] = {}
+    for (rid, cell), (t, nv, nf) in per_report.items():
+        acc = cells.setdefault(bucket[rid] + cell, [0.0, 0, 0, 0, 0])
+        acc[0] += t
+        acc[1] += nv
+        acc[2] += nf
+        acc[3] += 1
+        acc[4] += 1 if nv else 0
+    names = (*KEYS, *SUMS)
+    rows = [dict(zip(names, (*key, *sums), strict=True)) for key, sums in sorted(cells.items())]
+    sql = _UPSERT_VALUES.format(
+        keys=_KEY_LIST, sums=", ".join(SUMS), params=", ".join(f":{n}" for n in names)
+    )
+    conn.execute(text(sql), rows)
+
+
 def rebuild(conn: Connection) -> None:
     """Recompute the whole rollup from the facts (migration; out-of-band writers)."""
     conn.execute(text("DELETE FROM fact_rollup"))

@@ -610,8 +610,8 @@ def save_batch(
                 conn.execute(insert(cast(Table, model.__table__)), batch)
         # Last, so the rollup rows (shared by concurrent ingests) stay locked
         # only until the commit that follows.
-        added = [(rid, bool(row["is_current"])) for rid, row in zip(ids, rows, strict=True)]
-        rollup.apply(conn, added=added, demoted=demoted)
+        rollup.apply(conn, demoted=demoted)  # moves stored versions (rare)
+        rollup.add_written(conn, zip(ids, rows, strict=True), facts)
     elif demoted:
         rollup.apply(session.connection(), demoted=demoted)
     for i, digest in enumerate(digests):  # second copies of a file in the batch
