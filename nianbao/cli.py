@@ -4,6 +4,7 @@
     nianbao ingest PATH... [--db URL] [--workers N] [--batch-size N] [--no-progress]
     nianbao synth OUTDIR [--bodies N] [--years 2014-2025] [--seed S] [--formats txt,html,docx]
     nianbao init [--db URL]
+    nianbao rekey [--db URL] [--dry-run]
     nianbao serve [--port N] [--db URL]
 
 Domain errors (LoaderError, StorageError) become one line on stderr and a
@@ -236,6 +237,33 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_rekey(args: argparse.Namespace) -> int:
+    """Recompute every report's issuer key (after nianbao/issuer_aliases.csv
+    was edited); one line of counts, then one line per merged body."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from nianbao.db import explain, get_engine, init_db
+    from nianbao.issuers import rekey_database
+
+    engine = get_engine(database_url(args.db))
+    try:
+        if not args.dry_run:  # upgrading an old database re-keys it (migration 0005)
+            init_db(engine)
+        with engine.begin() as conn:
+            summary = rekey_database(conn, dry_run=args.dry_run)
+    except ValueError as e:  # a malformed alias table: one line, no traceback
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except SQLAlchemyError as e:  # e.g. --dry-run on a database without reports
+        print(f"error: {explain(engine, e)}", file=sys.stderr)
+        return EXIT_USAGE
+    for line in summary.lines():
+        print(line)
+    if args.dry_run:
+        print("dry run: nothing written")
+    return EXIT_OK
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     if args.db:
         # The dashboard runs in another process and reads the URL from here.
@@ -347,6 +375,17 @@ def _parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="re-run even if rules and reports are unchanged"
     )
     evaluate.set_defaults(run=_cmd_evaluate)
+
+    rekey = sub.add_parser(
+        "rekey",
+        help="recompute the issuer keys that group a body's reports "
+        "(after editing nianbao/issuer_aliases.csv)",
+    )
+    rekey.add_argument("--db", metavar="URL", help=db_help)
+    rekey.add_argument(
+        "--dry-run", action="store_true", help="print what would change, write nothing"
+    )
+    rekey.set_defaults(run=_cmd_rekey)
 
     serve = sub.add_parser("serve", help="init, then run the dashboard")
     serve.add_argument("--port", type=int, default=8501)

@@ -19,7 +19,6 @@ import re
 import sys
 import threading
 import time
-import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -39,6 +38,7 @@ from loaders.model import CheckResult, ParsedReport, Scope
 from loaders.model import Region as RegionValue
 from nianbao import rollup
 from nianbao.db import StorageError, database_url, explain, get_engine, init_db
+from nianbao.issuers import issuer_key  # the key rules live there (aliases, short forms)
 from nianbao.models import CheckResult as CheckRow
 from nianbao.models import Fact as FactRow
 from nianbao.models import Region as RegionRow
@@ -104,17 +104,6 @@ class IngestSummary:
 
 
 # --- one report -------------------------------------------------------------
-
-
-def issuer_key(report: ParsedReport) -> str:
-    """What groups the versions of one body's report: the issuer, normalised
-    (NFKC, no whitespace), else the title, else the file name."""
-    for candidate in (report.issuer, report.title, Path(report.source).name):
-        if candidate:
-            key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", candidate))
-            if key:
-                return key[:200]
-    return report.content_hash
 
 
 def is_synthetic(report: ParsedReport) -> bool:
