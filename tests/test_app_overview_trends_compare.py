@@ -197,6 +197,7 @@ def test_compare_two_reports_side_by_side() -> None:
     assert at.selectbox(key="url_a").value == a
     assert at.selectbox(key="url_b").value == b
     pair = frame_with(at, "差值（B−A）")
+    assert "代码" not in pair.columns
     row = pair[pair["项目"] == "一、本年新收政府信息公开申请数量（总计）"].iloc[0]
     assert (row["报告 A"], row["报告 B"], row["差值（B−A）"]) == (81, 218, 137)
 

@@ -224,6 +224,54 @@ def test_compare_bodies_rates_and_zero_denominators(engine: Engine) -> None:
     # 经济发展局 2023: 办理结果 总计 0 — a rate over 0 is not computed
     assert c.loc[JJF, "requests_received"] == 3
     assert math.isnan(c.loc[JJF, "disclosure_rate"])
+    # each rate carries its denominator and why it is (not) there
+    assert (c.loc[PINGTAN, "disclosure_rate__n"], c.loc[PINGTAN, "disclosure_rate__state"]) == (
+        81,
+        "ok",
+    )
+    # 2 reviews, 1 corrected: a rate over 2 cases is flagged
+    assert c.loc[PINGTAN, "review_correction_rate__state"] == "small"
+    assert (c.loc[JJF, "disclosure_rate__n"], c.loc[JJF, "disclosure_rate__state"]) == (0, "zero")
+
+
+def test_rank_bodies_puts_small_denominators_after_real_bases() -> None:
+    nan = float("nan")
+    df = pd.DataFrame(
+        {
+            "issuer_key": ["小", "大", "零", "缺"],
+            "disclosure_rate": [1.0, 0.5, nan, nan],
+            "disclosure_rate__n": [1, 81, 0, nan],
+            "disclosure_rate__state": ["small", "ok", "zero", "missing"],
+        }
+    )
+    r = compare.rank_bodies(df, "disclosure_rate")
+    assert list(r["issuer_key"]) == ["大", "小", "零", "缺"]
+    assert r["rank"].tolist()[0] == 1 and r["rank"].isna().tolist()[1:] == [True] * 3
+    r = compare.rank_bodies(df, "disclosure_rate", small_ranked=True)
+    assert list(r["issuer_key"])[:2] == ["小", "大"] and r["rank"].tolist()[:2] == [1, 2]
+
+
+def test_default_pair_stays_in_one_table_era(engine: Engine) -> None:
+    reps = common.reports(engine, common.Filters(bodies=(PINGTAN,)))
+    # 2019 (2019格式): 2018 is a legacy table, so B is 2020, the nearest 2019-era report
+    a, b = compare.default_pair(reps, [PINGTAN], 2019, [])
+    assert (a, b) == (report_id(engine, PINGTAN, 2019), report_id(engine, PINGTAN, 2020))
+    a, b = compare.default_pair(reps, [PINGTAN], 2018, [])
+    assert (a, b) == (report_id(engine, PINGTAN, 2018), report_id(engine, PINGTAN, 2017))
+    two = common.reports(engine, common.Filters(bodies=(PINGTAN, JJF)))
+    assert compare.default_pair(two, [JJF, PINGTAN], 2023, []) == (
+        report_id(engine, JJF, 2023),
+        report_id(engine, PINGTAN, 2023),
+    )
+
+
+def test_row_labels_are_official_and_unambiguous() -> None:
+    assert compare.row_label("requests.received") == "一、本年新收政府信息公开申请数量"
+    # the legacy table has （二）被依法纠错数 under both 复议 and 诉讼
+    assert compare.row_label("legacy.review.corrected") == "四、行政复议数量 · （二）被依法纠错数"
+    assert (
+        compare.row_label("legacy.litigation.corrected") == "五、行政诉讼数量 · （二）被依法纠错数"
+    )
 
 
 def test_normalise_keeps_missing() -> None:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import cache
+
 import pandas as pd
 from sqlalchemy import Engine, case, func, select, union_all
 
 from loaders.catalog import applicants, metrics
+from nianbao.labels import APPLICANT_LABELS, FORMAT_LABELS, label
 from nianbao.queries.common import FACT, REPORT, Filters, ratio, read, report_conditions
-from nianbao.series import disjoint_groups, measure, per_report_select
+from nianbao.series import (
+    GOV_FORMATS,
+    LEGACY_FORMATS,
+    disjoint_groups,
+    measure,
+    per_report_select,
+    series_catalog,
+)
 
 # Counts compared across bodies (series keys or metric codes), in table order.
 COMPARE_MEASURES: tuple[str, ...] = (
@@ -30,17 +41,6 @@ RATES: dict[str, str] = {
     "litigation_correction_rate": "诉讼纠错率",
     "carry_over_share": "结转率",
 }
-# rate key -> (numerator keys, denominator keys): rate = sum(numerators) / sum(denominators),
-# only where every part is known and the denominator is non-zero (also used by 趋势).
-RATE_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "disclosure_rate": (("disclosed", "partially_disclosed"), ("requests_closed",)),
-    "review_correction_rate": (("reviews_corrected",), ("reviews",)),
-    "litigation_correction_rate": (("lawsuits_corrected",), ("lawsuits",)),
-    "carry_over_share": (
-        ("requests.carried_forward",),
-        ("requests_received", "requests.carried_over"),
-    ),
-}
 
 
 def measure_label(key: str) -> str:
@@ -59,7 +59,8 @@ def measure_label(key: str) -> str:
 # less case moves the rate by at most 10 points below it).
 SMALL_N = 10
 
-# Each rate: the counts of its numerator and of its denominator (summed).
+# Each rate: the counts of its numerator and of its denominator (summed);
+# 趋势 (queries/trends.py) computes its rate lines from this table too.
 RATE_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "disclosure_rate": (("disclosed", "partially_disclosed"), ("requests_closed",)),
     "review_correction_rate": (("reviews_corrected",), ("reviews",)),
@@ -163,6 +164,31 @@ def _report_keys(reps: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()[cols]
 
 
+def rank_bodies(df: pd.DataFrame, key: str, small_ranked: bool = False) -> pd.DataFrame:
+    """``df`` (from compare_bodies) sorted for the ranking, with a ``rank`` column.
+
+    Counts: highest first; a missing value is listed last without a rank.
+    Rates: rates over a real base (denominator >= SMALL_N) are ranked first;
+    rates over a small one follow, marked 样本小 and without a rank unless
+    ``small_ranked``; then 无法计算 (denominator 0) and 缺失, never ranked.
+    """
+    d = df.copy()
+    value = pd.to_numeric(d[key], errors="coerce")
+    if key in RATES:
+        state = d[f"{key}__state"]
+        tier = state.map({"ok": 0, "small": 0 if small_ranked else 1, "zero": 2, "missing": 3})
+        ranked = tier == 0
+    else:
+        tier = value.isna().astype(int)
+        ranked = value.notna()
+    d["_tier"] = tier.to_numpy()
+    d["_v"] = -value.fillna(float("-inf"))
+    d["_ranked"] = ranked.to_numpy()
+    d = d.sort_values(["_tier", "_v", "issuer_key"], kind="stable").reset_index(drop=True)
+    d["rank"] = pd.Series(range(1, len(d) + 1), dtype="float64").where(d["_ranked"])
+    return d.drop(columns=["_tier", "_v", "_ranked"])
+
+
 def normalise(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Each metric scaled to 0–1 over the bodies (max = 1); missing stays missing."""
     out = pd.DataFrame(index=df.index)
@@ -176,6 +202,25 @@ def normalise(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         else:
             out[k] = (v - lo) / (hi - lo)
     return out
+
+
+def row_label(code: str) -> str:
+    """The official row label of a metric. A label the catalog uses for more than
+    one row (the legacy table's "（二）被依法纠错数" under both 行政复议 and 行政诉讼)
+    is prefixed with its parent's label, so that every row reads on its own."""
+    cat = metrics()
+    m = cat.get(code)
+    if m is None:
+        return code  # not in the catalog: the stored code is all there is
+    if m.parent in cat and m.label in _shared_labels():
+        return f"{cat[m.parent].label} · {m.label}"
+    return m.label
+
+
+@cache
+def _shared_labels() -> frozenset[str]:
+    seen = Counter(m.label for m in metrics().values())
+    return frozenset(k for k, n in seen.items() if n > 1)
 
 
 def report_pair(engine: Engine, a: int, b: int) -> pd.DataFrame:
@@ -210,7 +255,7 @@ def report_pair(engine: Engine, a: int, b: int) -> pd.DataFrame:
     app = applicants()
     order = {c: i for i, c in enumerate(cat)}
     wide["label"] = [
-        (cat[m].label if m in cat else m) + (f"（{app.get(ap, ap)}）" if ap else "")
+        row_label(m) + (f"（{label(APPLICANT_LABELS, ap)}）" if ap else "")
         for m, ap in zip(wide["metric"], wide["applicant"], strict=True)
     ]
     app_order = {k: i for i, k in enumerate(app)}
@@ -237,3 +282,139 @@ def report_titles(engine: Engine, ids: tuple[int, ...]) -> pd.DataFrame:
     r = REPORT.c
     stmt = select(r.id, r.issuer_key, r.year, r.format, r.title).where(r.id.in_(ids))
     return read(engine, stmt)
+
+
+# ---------------------------------------------------------------- two reports side by side
+
+# The two table eras: rows of a legacy table (2008–2018) and of the 2019/2021
+# tables are different questions, so a row-by-row pair across them is
+# meaningless; only the series of series.csv bridge them.
+ERA_LABELS = {"legacy": "2019年前的旧统计表", "gov": "2019年起的新统计表", "narrative": "仅正文"}
+
+
+def era_of(fmt: str | None) -> str:
+    if fmt in LEGACY_FORMATS:
+        return "legacy"
+    if fmt in GOV_FORMATS:
+        return "gov"
+    return "narrative"
+
+
+def era_label(fmt: str | None) -> str:
+    """'旧统计表（2019年前）', '2021格式（2019年起的新统计表）', '仅正文的报告（没有统计表）'."""
+    era = era_of(fmt)
+    if era == "legacy":
+        return "旧统计表（2019年前）"
+    if era == "gov":
+        return f"{label(FORMAT_LABELS, fmt)}（2019年起的新统计表）"
+    return "仅正文的报告（没有统计表）"
+
+
+def default_pair(
+    reps: pd.DataFrame, chosen: list[str], year: int, ranked: list[int]
+) -> tuple[int | None, int | None]:
+    """Reports A and B shown side by side before the user picks any.
+
+    ``reps`` (id, issuer_key, year, format) are the reports on offer, ``chosen``
+    the chosen bodies in the order they were chosen, ``ranked`` the report ids
+    of the ranking (best first). A is the first chosen body's report of the year
+    (else the top-ranked report). B is, in this order: another chosen body's
+    report of the same year, the same body's latest earlier year, the next
+    ranked report of the year, the same body's next later year — always in A's
+    table era. None when nothing fits (B is then left for the user to pick).
+    """
+    if reps.empty:
+        return None, None
+    reps = reps.sort_values(["year", "id"])
+    of_year = reps[reps["year"] == year]
+    a_row = None
+    for body in chosen:
+        hit = of_year[of_year["issuer_key"] == body]
+        if not hit.empty:
+            a_row = hit.iloc[0]
+            break
+    if a_row is None and chosen:
+        mine = reps[reps["issuer_key"] == chosen[0]]
+        if not mine.empty:
+            a_row = mine.iloc[-1]
+    if a_row is None:
+        by_id = of_year.set_index("id")
+        first = next((i for i in ranked if i in by_id.index), None)
+        if first is None and not of_year.empty:
+            first = int(of_year["id"].iloc[0])
+        if first is None:
+            return None, None
+        a_row = reps[reps["id"] == first].iloc[0]
+    a = int(a_row["id"])
+    era = era_of(a_row["format"])
+    same_era = reps[(reps["format"].map(era_of) == era) & (reps["id"] != a)]
+    a_year = int(a_row["year"])
+    same_body = same_era[same_era["issuer_key"] == a_row["issuer_key"]]
+    same_year = same_era[same_era["year"] == a_year]
+    candidates: list[int] = []
+    for body in chosen:  # 1. another chosen body, the same year
+        if body != a_row["issuer_key"]:
+            candidates += same_year.loc[same_year["issuer_key"] == body, "id"].tolist()
+    # 2. the same body, the latest earlier year
+    candidates += same_body.loc[same_body["year"] < a_year, "id"].tolist()[::-1]
+    # 3. the next ranked report of that year
+    candidates += [i for i in ranked if i in set(same_year["id"])]
+    # 4. the same body, the next later year
+    candidates += same_body.loc[same_body["year"] > a_year, "id"].tolist()
+    return a, (int(candidates[0]) if candidates else None)
+
+
+def series_pair(engine: Engine, a: int, b: int) -> pd.DataFrame:
+    """The series of series.csv for two reports of different table eras.
+
+    Columns: key, name, unit, comparable (可比 / 近似 / 2019年起取自正文),
+    value_a, value_b, diff. A series that neither report has is left out;
+    a blank value is missing, never 0.
+    """
+    cat = series_catalog()
+    ms = list(cat.values())
+    conds = [REPORT.c.id.in_((a, b))]
+    parts = [per_report_select(g, conds) for g in disjoint_groups(ms)]
+    u = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    df = read(engine, select(u.c.report_id, u.c.measure, u.c.value))
+    cols = ["key", "name", "unit", "comparable", "value_a", "value_b", "diff"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    wide = df.pivot_table(
+        index="measure", columns="report_id", values="value", aggfunc="first", dropna=False
+    )
+    rows = []
+    for key, m in cat.items():
+        if key not in wide.index:
+            continue
+        va = wide.loc[key].get(a, float("nan"))
+        vb = wide.loc[key].get(b, float("nan"))
+        rows.append(
+            {
+                "key": key,
+                "name": m.name,
+                "unit": m.unit,
+                "comparable": COMPARABLE_LABELS.get(m.comparable, "近似"),
+                "value_a": va,
+                "value_b": vb,
+                "diff": vb - va,
+            }
+        )
+    return pd.DataFrame(rows, columns=cols)
+
+
+# series.csv's "comparable" column, for readers.
+COMPARABLE_LABELS = {
+    "yes": "可比",
+    "approx": "近似（两个时期口径略有不同）",
+    "text-only after 2019": "2019年起取自正文",
+}
+
+
+def bodies_with_reports(engine: Engine, f: Filters) -> list[str]:
+    """The bodies with a report the filter selects (e.g. in the chosen year), sorted."""
+    r = REPORT.c
+    stmt = select(r.issuer_key).where(*report_conditions(f.with_(bodies=()))).distinct()
+    with engine.connect() as conn:
+        return sorted(k for (k,) in conn.execute(stmt) if k is not None)
