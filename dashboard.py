@@ -78,7 +78,7 @@ def overview_page() -> None:
 
     _headline(f, year)
     _coverage(place.with_(bodies=f.bodies))
-    _problems(place.with_(bodies=f.bodies))
+    _problems(place.with_(bodies=f.bodies), year)
 
 
 def _change_note(row: Any) -> str:
@@ -140,15 +140,16 @@ def _headline(f: common.Filters, year: int) -> None:
 
 def _coverage(f: common.Filters) -> None:
     st.subheader("已导入的报告")
-    cov = ui.query(overview.coverage, f)
-    st.caption("所有范围（政府、部门、乡镇街道、其他）的报告。")
-    if cov.empty:
+    summary = ui.query(overview.coverage_summary, f)
+    if summary.empty:
         st.info("没有报告。")
         return
-    n_bodies = cov["issuer_key"].nunique()
+    cov = ui.query(overview.coverage, f)
+    n_bodies = int(summary["n_bodies"].iloc[0])
+    first, last = int(summary["first_year"].iloc[0]), int(summary["last_year"].iloc[0])
     st.caption(
-        f"{int(cov['n_reports'].sum())} 份报告，{n_bodies} 个主体，"
-        f"{int(cov['year'].min())}–{int(cov['year'].max())} 年"
+        f"所有范围（政府、部门、乡镇街道、其他）：{int(summary['n_reports'].sum())} 份报告，"
+        f"{n_bodies} 个主体，{first}–{last} 年"
     )
     table = cov.pivot_table(
         index=["scope", "issuer_key"], columns="year", values="n_reports", aggfunc="sum"
@@ -158,29 +159,37 @@ def _coverage(f: common.Filters) -> None:
     table["scope"] = table["scope"].map(common.SCOPE_LABELS).fillna(table["scope"])
     table = table.rename(columns={"scope": "范围", "issuer_key": "主体"})
     shown = cov
-    if n_bodies > 60:  # a grid of thousands of rows is unreadable; the table has all
+    if cov["issuer_key"].nunique() > 60:  # a grid of thousands of rows is unreadable
         top = cov.groupby("issuer_key")["n_reports"].sum().nlargest(60).index
         shown = cov[cov["issuer_key"].isin(top)]
-        st.caption("图中只画出报告最多的 60 个主体；数据表包含全部。")
+        in_table = (
+            "数据表包含全部"
+            if n_bodies <= overview.COVERAGE_BODIES
+            else f"数据表列出报告最多的 {overview.COVERAGE_BODIES} 个（共 {n_bodies} 个）"
+        )
+        st.caption(f"图中只画出报告最多的 60 个主体；{in_table}。")
     fig = charts.coverage_grid(shown)
     # the x axis spans the years present, not a padded range around them
-    fig.update_xaxes(range=[int(cov["year"].min()) - 0.5, int(cov["year"].max()) + 0.5])
+    fig.update_xaxes(range=[first - 0.5, last + 0.5])
     picked = ui.chart(fig, table, key="coverage")
     if picked:
         ui.report_link(int(picked[0]), "打开所选报告")
-    fmt_counts = cov.groupby("format")["n_reports"].sum()
     st.caption(
         "格式："
-        + "，".join(f"{FORMAT_LABELS.get(k, k)} {int(v)} 份" for k, v in fmt_counts.items())
+        + "，".join(
+            f"{FORMAT_LABELS.get(k, k)} {int(v)} 份"
+            for k, v in zip(summary["format"], summary["n_reports"], strict=True)
+        )
     )
 
 
-def _problems(f: common.Filters) -> None:
+def _problems(f: common.Filters, year: int) -> None:
     st.subheader("问题")
     left, right = st.columns(2)
     with left:
-        st.markdown("**未通过的勾稽检查**")
-        by_rule = ui.query(overview.failed_by_rule, f)
+        st.markdown(f"**未通过的勾稽检查**（{year}年的报告）")
+        fy = f.with_(year=year)
+        by_rule = ui.query(overview.failed_by_rule, fy)
         if by_rule.empty:
             st.caption("没有未通过的检查。")
         else:
@@ -189,7 +198,9 @@ def _problems(f: common.Filters) -> None:
                     columns={"rule": "规则", "n_reports": "报告数"}
                 ),
             )
-            failed = ui.query(overview.failed_checks, f)
+            failed = ui.query(overview.failed_checks, fy)
+            if len(failed) >= overview.FAILED_ROWS:
+                st.caption(f"下表列出前 {overview.FAILED_ROWS} 条；选择地区或主体可缩小范围。")
             failed = failed.assign(rule=failed["rule"].map(rule_label))
             ui.show_table(
                 failed[["issuer_key", "year", "rule", "detail"]].rename(
@@ -201,10 +212,12 @@ def _problems(f: common.Filters) -> None:
             )
     with right:
         st.markdown("**缺失的年份**（主体首末年份之间没有报告）")
-        gaps = overview.gaps(ui.query(overview.coverage, f))
+        gaps = ui.query(overview.gaps, f)
         if gaps.empty:
             st.caption("没有缺失的年份。")
         else:
+            if gaps["issuer_key"].nunique() >= overview.GAP_BODIES:
+                st.caption(f"只列出前 {overview.GAP_BODIES} 个有缺失年份的主体。")
             ui.show_table(
                 gaps.rename(
                     columns={

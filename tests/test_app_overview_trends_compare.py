@@ -116,7 +116,7 @@ def test_overview_drill_down_to_the_report_page() -> None:
 
 
 def test_overview_problems_panel() -> None:
-    at = run("dashboard.py")
+    at = run("dashboard.py", year="2023")  # the failed checks of the year shown
     by_rule = frame_with(at, "规则")
     # the rule's meaning, not B1 alone
     b1 = "B1 · 申请表：上年结转＋本年新收＝办理结果总计＋结转下年"
