@@ -6,10 +6,22 @@ differ between the 2019 trial and the 2021 format), Table B (§3.4, rows ×
 the 7 applicant columns), Table C (§3.5, one row of 15 numbers) and the
 pre-2019 统计表 (§2.3).
 
-Every cell is a string. A blank cell in the document (a fact whose value is
-None) and a statistic the document does not have (no fact) are both shown
-as "" — never 0, never "None" or "nan". A null token written in the cell
-('—', '/', '无') is shown as written, because that is what the report says.
+Every cell is a string, in one of three states (cell_state):
+
+- a number: printed as the report has it (23, 96171.6);
+- blank (空白): a blank cell in the document (a fact whose value is None and
+  whose raw text has no digits) and a statistic the document does not have
+  (no fact) are both shown as "" — never 0, never "None" or "nan". A null
+  token written in the cell ('—', '/', '无') is shown as written;
+- uncertain (存疑): the parser found digits but could not tell the values
+  apart (a fused run such as "77132470" that splits several ways). The
+  fact's value is None and its raw holds the source run, so the cell reads
+  "存疑（原文 77132470）" — never a blank, which would say the report left it
+  empty.
+
+table_html renders a table as static HTML in the template's shape (merged
+label cells, grouped column heads) with every character of the report
+escaped, so nothing in a document is interpreted as HTML or markdown.
 """
 
 from __future__ import annotations
@@ -17,11 +29,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import pandas as pd
 
 from loaders.catalog import APPLICANT_COLUMNS, metrics
+from nianbao.ui_text import escape_literal
 
 
 class FactLike(Protocol):
@@ -41,6 +54,10 @@ class _Cell:
     raw: str
 
 
+# A header cell of table_html: (text, colspan, rowspan).
+HeadCell = tuple[str, int, int]
+
+
 @dataclass(frozen=True)
 class OfficialTable:
     """One table (or one block of Table A) ready to show."""
@@ -49,26 +66,44 @@ class OfficialTable:
     title: str  # the block caption or the table heading
     frame: pd.DataFrame
     section: str = ""  # the report section the table belongs to
+    # The template's column heads, row by row; () means one row of frame.columns.
+    header: tuple[tuple[HeadCell, ...], ...] = ()
+    # How many leading columns are row labels (merged like the template's cells).
+    label_columns: int = 1
+    # The share of the page width the label columns take; the number columns
+    # share the rest equally, so Table B's 总计 is on screen at 1400 px.
+    label_width: float = 0.3
 
 
 # --- cell values --------------------------------------------------------------
+
+
+UNCERTAIN = "存疑"
+CellState = Literal["number", "blank", "uncertain"]
+
+
+def cell_state(value: float | None, raw: str = "") -> CellState:
+    """number, blank (空白 in the report) or uncertain (存疑: digits the parser
+    could not read as values; the fact's raw holds them)."""
+    if value is not None and not (isinstance(value, float) and value != value):  # NaN
+        return "number"
+    return "uncertain" if re.search(r"\d", raw or "") else "blank"
 
 
 def format_value(value: float | None, raw: str = "") -> str:
     """The display string of one cell.
 
     Counts print as integers (23, not 23.0); amounts keep their decimals.
-    A blank cell prints as "". A cell whose value is None but that holds a
-    written null token without digits ('—', '/', '无') prints the token; a
-    None whose raw token has digits is an ambiguous value and prints "" (the
-    warning names the candidates), because showing the raw digits would look
-    like a value the parser did not accept.
+    A blank cell prints as "", or as the null token written in it ('—', '/',
+    '无'). A None whose raw has digits is a value the parser could not
+    determine: it prints "存疑（原文 …）" with the source text, so it is
+    neither mistaken for an empty cell nor for a value the parser accepted.
     """
-    if value is None or (isinstance(value, float) and value != value):  # NaN from pandas
-        token = (raw or "").strip()
-        if token and not re.search(r"\d", token):
-            return token
-        return ""
+    state = cell_state(value, raw)
+    if state == "uncertain":
+        return f"{UNCERTAIN}（原文 {' '.join((raw or '').split())}）"
+    if state == "blank" or value is None:
+        return (raw or "").strip()
     v = float(value)
     if v.is_integer():
         return str(int(v))
@@ -501,16 +536,35 @@ def text_facts_table(facts: Iterable[FactLike] | pd.DataFrame) -> pd.DataFrame:
         records.append(
             {
                 "指标": label,
-                "代码": code,
                 "数值": format_value(r.get("value"), str(r.get("raw") or "")),
                 "单位": str(r.get("unit") or ""),
                 "原文": evidence if isinstance(evidence, str) else "",
             }
         )
-    return pd.DataFrame(records, columns=["指标", "代码", "数值", "单位", "原文"])
+    return pd.DataFrame(records, columns=["指标", "数值", "单位", "原文"])
 
 
 # --- all tables of one report ---------------------------------------------------
+
+
+# The column heads of Tables B and C as the templates print them (FORMAT.md §3.4, §3.5).
+B_HEADER: tuple[tuple[HeadCell, ...], ...] = (
+    (
+        ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3),
+        ("申请人情况", 7, 1),
+    ),
+    (("自然人", 1, 2), ("法人或其他组织", 5, 1), ("总计", 1, 2)),
+    tuple((label, 1, 1) for label in APPLICANT_LABELS[1:6]),
+)
+C_HEADER: tuple[tuple[HeadCell, ...], ...] = (
+    (("行政复议", 5, 1), ("行政诉讼", 10, 1)),
+    (
+        *((label, 1, 2) for _, label in _OUTCOMES),
+        ("未经复议直接起诉", 5, 1),
+        ("复议后起诉", 5, 1),
+    ),
+    tuple((label, 1, 1) for _, label in _OUTCOMES * 2),
+)
 
 
 def official_tables(facts: Iterable[FactLike] | pd.DataFrame, fmt: str) -> list[OfficialTable]:
@@ -521,10 +575,139 @@ def official_tables(facts: Iterable[FactLike] | pd.DataFrame, fmt: str) -> list[
     if fmt in ("gov2019", "gov2021"):
         out.extend(table_a(facts, fmt))
         b_title = "三、收到和处理政府信息公开申请情况"
-        out.append(OfficialTable("B", b_title, table_b(facts, fmt), section=b_title))
+        out.append(
+            OfficialTable(
+                "B",
+                b_title,
+                table_b(facts, fmt),
+                b_title,
+                header=B_HEADER,
+                label_columns=3,
+                label_width=0.42,
+            )
+        )
         c_title = "四、政府信息公开行政复议、行政诉讼情况"
-        out.append(OfficialTable("C", c_title, table_c(facts), section=c_title))
+        out.append(
+            OfficialTable("C", c_title, table_c(facts), c_title, header=C_HEADER, label_columns=0)
+        )
     elif fmt == "legacy":
         title = "政府信息公开情况统计表"
-        out.append(OfficialTable("统计表", title, legacy_table(facts), section=title))
+        frame = legacy_table(facts)
+        # 统计指标 and 单位 are labels: a heading row without a unit spans both.
+        out.append(OfficialTable("统计表", title, frame, title, label_columns=2, label_width=0.75))
     return out
+
+
+# --- static HTML ----------------------------------------------------------------
+
+# Inline styles (no page-wide CSS): numbers right-aligned and never wrapped, labels
+# wrap, so Table B with its 7 applicant columns fits a 1400 px window.
+_TABLE_STYLE = (
+    "border-collapse:collapse;width:100%;font-size:0.88rem;line-height:1.35;margin:0 0 0.8rem 0"
+)
+_CELL = "border:1px solid rgba(128,128,128,0.45);padding:3px 6px;vertical-align:middle"
+_HEAD_STYLE = _CELL + ";text-align:center;font-weight:600;background:rgba(128,128,128,0.10)"
+_LABEL_STYLE = _CELL + ";text-align:left"
+_NUMBER_STYLE = _CELL + ";text-align:right;white-space:nowrap"
+_UNCERTAIN_STYLE = _CELL + ";text-align:left;background:rgba(255,193,7,0.25);font-weight:600"
+
+
+def _label_spans(rows: list[list[str]], n: int) -> list[list[tuple[int, int] | None]]:
+    """(rowspan, colspan) of each of the first n cells of each row; None where covered.
+
+    As in the template: an empty label cell belongs to the label on its left
+    (一、本年新收… spans all three label columns), and a label equal to the one
+    above it under the same parents is one tall cell (三、本年度办理结果).
+    """
+    spans: list[list[tuple[int, int] | None]] = [[None] * n for _ in rows]
+    owner: list[list[tuple[int, int] | None]] = [[None] * n for _ in rows]
+    for r, row in enumerate(rows):
+        c = 0
+        while c < n:
+            width = 1
+            while c + width < n and row[c + width] == "":
+                width += 1
+            above = owner[r - 1][c] if r > 0 else None
+            if (
+                above is not None
+                and row[c] != ""
+                and row[: c + 1] == rows[r - 1][: c + 1]
+                and (spans[above[0]][c] or (0, 0))[1] == width
+            ):
+                rowspan, colspan = spans[above[0]][c] or (1, width)
+                spans[above[0]][c] = (rowspan + 1, colspan)
+                owner[r][c] = above
+            else:
+                spans[r][c] = (1, width)
+                owner[r][c] = (r, c)
+            c += width
+    return spans
+
+
+def _td(text: str, style: str, rowspan: int = 1, colspan: int = 1) -> str:
+    span = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+        f' colspan="{colspan}"' if colspan > 1 else ""
+    )
+    return f'<td{span} style="{style}">{escape_literal(text)}</td>'
+
+
+def _colgroup(n_columns: int, n_labels: int, label_width: float) -> str:
+    data = n_columns - n_labels
+    if data <= 0:
+        return ""
+    share = (1.0 - (label_width if n_labels else 0.0)) * 100 / data
+    cols = ["<col>"] * n_labels + [f'<col style="width:{share:.2f}%">'] * data
+    return "<colgroup>" + "".join(cols) + "</colgroup>"
+
+
+def table_html(table: OfficialTable) -> str:
+    """The table as one line of static HTML: the template's heads and merged labels.
+
+    Every text is escaped with ui_text.escape_literal (HTML and markdown), so
+    the result is safe for st.markdown(..., unsafe_allow_html=True). One
+    line, because a blank line would end the HTML block in markdown.
+    Number cells are right-aligned; 存疑 cells are shaded.
+    """
+    frame = table.frame
+    n = max(0, min(table.label_columns, len(frame.columns)))
+    head_rows = table.header or (tuple((str(c), 1, 1) for c in frame.columns),)
+    parts = [f'<table style="{_TABLE_STYLE}">']
+    parts.append(_colgroup(len(frame.columns), n, table.label_width))
+    parts.append("<thead>")
+    for head in head_rows:
+        parts.append("<tr>")
+        for text, colspan, rowspan in head:
+            span = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+                f' colspan="{colspan}"' if colspan > 1 else ""
+            )
+            parts.append(f'<th{span} style="{_HEAD_STYLE}">{escape_literal(text)}</th>')
+        parts.append("</tr>")
+    parts.append("</thead><tbody>")
+    rows = [["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False)]
+    spans = _label_spans([row[:n] for row in rows], n)
+    for row, row_spans in zip(rows, spans, strict=True):
+        parts.append("<tr>")
+        for c, span in enumerate(row_spans):
+            if span is not None:
+                parts.append(_td(row[c], _LABEL_STYLE, *span))
+        for text in row[n:]:
+            style = _UNCERTAIN_STYLE if text.startswith(UNCERTAIN) else _NUMBER_STYLE
+            parts.append(_td(text, style))
+        parts.append("</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def text_table_html(frame: pd.DataFrame, first_width: float = 0.2) -> str:
+    """A table of text (every cell left-aligned and wrapped, nothing merged),
+    escaped like table_html: for metadata whose values are too long for a grid."""
+    parts = [f'<table style="{_TABLE_STYLE}">']
+    parts.append(f'<colgroup><col style="width:{first_width * 100:.0f}%"></colgroup><thead><tr>')
+    parts += [f'<th style="{_HEAD_STYLE}">{escape_literal(str(c))}</th>' for c in frame.columns]
+    parts.append("</tr></thead><tbody>")
+    for row in frame.itertuples(index=False):
+        cells = ["" if v is None else str(v) for v in row]
+        style = _LABEL_STYLE + ";word-break:break-all"
+        parts.append("<tr>" + "".join(_td(text, style) for text in cells) + "</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)

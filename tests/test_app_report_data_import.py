@@ -20,10 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
+from test_official_layout import html_grid
 from test_report_queries import build_small_db
 
 from loaders.catalog import metrics as catalog_metrics
-from nianbao import ui_text
+from nianbao import official_layout, ui_text
+from nianbao.labels import rule_label
 from nianbao.models import Report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +74,31 @@ def _frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
     raise AssertionError(f"no table with columns {columns}")
 
 
+def _html_tables(at: AppTest) -> list[tuple[list[list[str]], list[list[str]]]]:
+    """(head, body) grids of the static tables the page draws (报告详情)."""
+    return [html_grid(m.value) for m in at.markdown if m.value.startswith("<table")]
+
+
+def _html_frame(at: AppTest, *head: str) -> pd.DataFrame:
+    """The first static table whose heads hold every text of ``head``, with the
+    last head row (merged heads repeated) as its columns."""
+    for grid_head, body in _html_tables(at):
+        cells = {c for row in grid_head for c in row}
+        if all(h in cells for h in head):
+            return pd.DataFrame(body, columns=grid_head[-1])
+    raise AssertionError(f"no table with heads {head}")
+
+
+def _table_b(at: AppTest) -> pd.DataFrame:
+    b = _html_frame(at, "申请人情况")
+    b.columns = ["项目", "分类", "情形", *b.columns[3:]]
+    return b
+
+
+def _meta(at: AppTest) -> pd.Series:
+    return _html_frame(at, "项目", "内容").set_index("项目")["内容"]
+
+
 def _errors(at: AppTest) -> list[str]:
     return [html.unescape(e.value) for e in at.error]
 
@@ -102,21 +129,23 @@ def test_highlight_escapes_first_then_marks() -> None:
 def test_report_page_shows_table_b_of_huaian(db_url: str) -> None:
     report_id = _ids(db_url)["淮安市人民政府"]
     at = _run("report.py", id=str(report_id))
-    b = _frame_with(at, "项目", "自然人", "总计")
+    b = _table_b(at)
     first = b.iloc[0]
     assert first["项目"] == "一、本年新收政府信息公开申请数量"
     assert (first["自然人"], first["法律服务机构"], first["总计"]) == ("3001", "61", "3119")
     closed = b[b["分类"] == "（七）总计"].iloc[0]
     assert closed["总计"] == "3050"
-    c = _frame_with(at, "行政复议·结果维持")
-    assert c.iloc[0]["行政复议·总计"] == "351"
-    a = _frame_with(at, "信息内容", "本年制发件数")
+    c = _html_tables(at)[[h[0][0] for h, _ in _html_tables(at)].index("行政复议")][1]
+    assert c[0][:5] == ["72", "64", "178", "37", "351"]
+    a = _html_frame(at, "信息内容", "本年制发件数")
     assert a.iloc[1].tolist() == ["行政规范性文件", "8", "26", "66"]
-    meta = _frame_with(at, "项目", "内容").set_index("项目")["内容"]
+    meta = _meta(at)
     assert meta["地区"] == "江苏省 淮安市"
     assert meta["年度"] == "2024"
+    assert meta["文件类型"] == "文本"
     checks = _frame_with(at, "规则", "结果")
     assert checks["结果"].tolist() == ["通过", "通过"]
+    assert checks["规则"].tolist() == [rule_label("B1"), rule_label("C1")]
     # Warnings are shown literally, one per line.
     assert any("表三 跨页" in t.value for t in at.text)
     # The text fact of section 六 is listed with its sentence.
@@ -129,15 +158,16 @@ def test_report_page_shows_table_b_of_huaian(db_url: str) -> None:
 
 def test_report_page_blank_cells_stay_blank(db_url: str) -> None:
     at = _run("report.py", id=str(_ids(db_url)["长春市朝阳区人民政府"]))
-    table = _frame_with(at, "统计指标", "统计数")
+    table = _html_frame(at, "统计指标", "统计数")
     values = table.set_index("统计指标")["统计数"]
     assert values["2.延期办结数"] == ""
     assert values["1.属于已主动公开范围数"] == ""
     assert values["（一）收到申请数"] == "2"
     assert not table.isin(["None", "nan", "0.0"]).any().any()
+    assert not any(official_layout.UNCERTAIN in v for v in table["统计数"])
     checks = _frame_with(at, "规则", "结果")
-    assert checks["结果"].tolist() == ["未通过"]
-    assert [m.value for m in at.metric][:1] == ["1"]  # 未通过
+    assert checks["结果"].tolist() == ["不通过"]
+    assert [m.value for m in at.metric][:1] == ["1"]  # 不通过
 
 
 def test_report_page_renders_hostile_text_literally(db_url: str) -> None:
@@ -161,7 +191,7 @@ def _hostile_text() -> str:
 
 def test_report_page_search_highlights_and_lives_in_the_url(db_url: str) -> None:
     at = _run("report.py", id=str(_ids(db_url)["测试局"]))
-    at.text_input[0].input("script").run()
+    at.text_input(key="text-search").input("script").run()
     assert not at.exception
     body = next(m.value for m in at.markdown if "white-space:pre-wrap" in m.value)
     assert body.count("<mark") == 2  # <script> and </script>
@@ -173,6 +203,7 @@ def test_report_page_search_highlights_and_lives_in_the_url(db_url: str) -> None
 def test_report_page_bad_id_is_an_error_not_a_traceback(db_url: str) -> None:
     at = _run("report.py", id="999999")
     assert any("找不到编号为 999999 的报告" in e for e in _errors(at))
+    assert at.selectbox[0].value is None  # the picker, no report opened
     at = _run("report.py", id="abc<script>")
     assert any("无效" in e for e in _errors(at))
     assert all("<script>" not in e.value for e in at.error)
@@ -183,13 +214,41 @@ def test_report_page_select_changes_the_url(db_url: str) -> None:
     at = _run("report.py", id=str(ids["淮安市人民政府"]))
     at.selectbox[0].select(ids["平潭综合实验区财政金融局"]).run()
     assert not at.exception
-    meta = _frame_with(at, "项目", "内容").set_index("项目")["内容"]
+    meta = _meta(at)
     assert meta["发布机关"] == "平潭综合实验区财政金融局"
     assert meta["发布日期"] == "2023-01-05"
     assert at.query_params["id"] in (
         [str(ids["平潭综合实验区财政金融局"])],
         str(ids["平潭综合实验区财政金融局"]),
     )
+
+
+def test_report_page_without_id_shows_the_picker_and_no_report(db_url: str) -> None:
+    ids = _ids(db_url)
+    at = _run("report.py")
+    picker = at.selectbox[0]
+    assert picker.value is None  # nothing preselected
+    assert picker.options == [
+        "淮安市人民政府 · 2024年",
+        "测试局 · 2023年（福建省 福州市 平潭综合实验区）",
+        "平潭综合实验区财政金融局 · 2022年",
+        "长春市朝阳区人民政府 · 2016年",
+    ]  # most recent first
+    assert not _html_tables(at) and "id" not in at.query_params
+    assert [i.value for i in at.info] == ["请在上面查找并选择一份报告。"]
+    # Search by name and year, then open the one match.
+    at.text_input(key="report-search").input("朝阳 2016").run()
+    assert at.selectbox[0].options == ["长春市朝阳区人民政府 · 2016年"]
+    assert any("找到 1 份" in html.unescape(c.value) for c in at.caption)
+    at.selectbox[0].select(ids["长春市朝阳区人民政府"]).run()
+    assert not at.exception
+    assert _meta(at)["发布机关"] == "长春市朝阳区人民政府"
+    assert at.query_params["id"] in (
+        [str(ids["长春市朝阳区人民政府"])],
+        str(ids["长春市朝阳区人民政府"]),
+    )
+    at.text_input(key="report-search").input("没有这个机关").run()
+    assert any("没有与" in html.unescape(c.value) for c in at.caption)
 
 
 # --- 数据 --------------------------------------------------------------------------
@@ -391,7 +450,7 @@ def test_import_page_real_report_preview_then_save(
 
     # The saved report opens in 报告详情 with its Table B as printed.
     page = _run("report.py", id=str(report_id))
-    b = _frame_with(page, "项目", "自然人", "总计")
+    b = _table_b(page)
     assert (b.iloc[0]["自然人"], b.iloc[0]["总计"]) == ("3001", "3119")
 
     # The same file is now known as stored: nothing more to save.
@@ -409,7 +468,7 @@ def test_pages_run_under_the_router(db_url: str) -> None:
     at.query_params["id"] = str(report_id)
     at.switch_page("pages/report.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    b = _frame_with(at, "项目", "自然人", "总计")
+    b = _table_b(at)
     assert b.iloc[0]["总计"] == "3119"
     for page in ("pages/data.py", "pages/metrics.py", "pages/import.py"):
         at.switch_page(page).run()
@@ -461,16 +520,45 @@ def _report_id(url: str, file: str) -> int:
 def test_real_db_report_page_pingtan_2023(real_db: str) -> None:
     """pingtan/2023-main-017.txt: 新收 80 + 1 = 81; Table C 1 1 0 0 2 | 4 0 0 1 5 | 1 0 1 0 2."""
     at = _run("report.py", id=str(_report_id(real_db, "pingtan/2023-main-017.txt")))
-    b = _frame_with(at, "项目", "自然人", "总计")
+    b = _table_b(at)
     first = b.iloc[0]
     assert (first["自然人"], first["商业企业"], first["总计"]) == ("80", "1", "81")
-    c = _frame_with(at, "行政复议·结果维持").iloc[0].tolist()
-    assert c == ["1", "1", "0", "0", "2", "4", "0", "0", "1", "5", "1", "0", "1", "0", "2"]
+    c = next(body for head, body in _html_tables(at) if head[0][0] == "行政复议")
+    assert c[0] == ["1", "1", "0", "0", "2", "4", "0", "0", "1", "5", "1", "0", "1", "0", "2"]
+    # 第二十条第（一）项 行政规范性文件 is the fused run "77132470" in the source
+    # (8 digits, 3 cells, 21 splits): each cell says 存疑 and quotes it.
+    a = _html_frame(at, "信息内容", "本年制发件数").set_index("信息内容")
+    assert a.loc["行政规范性文件"].tolist() == ["存疑（原文 77132470）"] * 3
+    assert a.loc["规章"].tolist() == ["0", "0", "0"]  # real zeros in the source
+    assert any("3 个格无法确定数值" in w.value for w in at.warning)
+    assert any("存疑（原文 …）" in c.value for c in at.caption)
+    meta = _meta(at)
+    # 来源: what data/reports/manifest.csv records, not /work/…/data/reports/….
+    assert meta["来源"] == (
+        "github.com/changwu/pingtan-gov-zwgk-archive pingtan/zwgk/zfxxgk/zfxxgknb/202403/"
+        "87885_平潭综合实验区2023年度政府信息公开工作年度报告/page.txt"
+    )
+    assert meta["文件名"] == "2023-main-017.txt"
+    assert meta["文件类型"] == "文本"
+    assert not any(str(DATA) in v for v in meta)
+    # 检查结果: rule meanings and applicants in Chinese, no codes left alone.
+    checks = _frame_with(at, "规则", "结果", "对象", "说明")
+    b1 = checks[checks["规则"] == rule_label("B1")]
+    assert b1["对象"].tolist()[0] == "自然人"
+    assert b1["说明"].tolist()[0].startswith("自然人：80 + 0 = 80 + 0")
+    assert not checks["说明"].str.contains("natural_person|blank|passes").any()
+
+
+def test_real_db_blank_cells_of_shanghai_2019_stay_blank(real_db: str) -> None:
+    """other/2019-002.html: Table B row 一 has 821 35 _ _ 2 1 859 (blank cells in the source)."""
+    at = _run("report.py", id=str(_report_id(real_db, "other/2019-002.html")))
+    first = _table_b(at).iloc[0]
+    assert first.iloc[3:].tolist() == ["821", "35", "", "", "2", "1", "859"]
 
 
 def test_real_db_seed_blank_cells_stay_blank(real_db: str) -> None:
     at = _run("report.py", id=str(_report_id(real_db, "seed/000_082f890431297067.txt")))
-    values = _frame_with(at, "统计指标", "统计数").set_index("统计指标")["统计数"]
+    values = _html_frame(at, "统计指标", "统计数").set_index("统计指标")["统计数"]
     assert values["（一）收到申请数"] == "2"
     assert values["2.延期办结数"] == ""  # blank in the seed's 附表
 

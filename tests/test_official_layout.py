@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+from pathlib import Path
+
 import pandas as pd
 from test_report_queries import APPLICANTS, HUAIAN_A, HUAIAN_B, HUAIAN_C, SEED_LEGACY
 
 from loaders.model import Fact
+from loaders.parse import parse_file
 from nianbao import official_layout as ol
 
 
@@ -31,8 +35,12 @@ def test_format_value_never_shows_zero_for_blank() -> None:
     assert ol.format_value(float("nan"), "") == ""
     assert ol.format_value(None, "—") == "—"
     assert ol.format_value(None, "/") == "/"
-    # An ambiguous value (None, digits in raw) is blank, not the raw digits.
-    assert ol.format_value(None, "00 0 00") == ""
+    # A value the parser could not determine (None, digits in raw) is marked
+    # 存疑 with the source text: never a blank, which would say "empty".
+    assert ol.format_value(None, "00 0 00") == "存疑（原文 00 0 00）"
+    assert ol.cell_state(None, "77132470") == "uncertain"
+    assert ol.cell_state(None, "") == "blank" and ol.cell_state(None, "—") == "blank"
+    assert ol.cell_state(0.0, "0") == "number"
     assert ol.format_value(0.0, "0") == "0"
     assert ol.format_value(3119.0, "3119") == "3119"
     assert ol.format_value(96171.6, "96171.6") == "96171.6"
@@ -142,3 +150,132 @@ def test_official_tables_by_format_and_dataframe_input() -> None:
     assert ol.official_tables(frame, "narrative") == []
     text = ol.text_facts_table(frame)
     assert text["数值"].tolist() == ["0.394"]
+    assert "代码" not in text.columns  # people see the metric's name, not its code
+
+
+# --- the static HTML of a table ------------------------------------------------------
+
+
+class _Grid(HTMLParser):
+    """The cells of an HTML table, row by row: (section, [(rowspan, colspan, text)])."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[tuple[str, list[tuple[int, int, str]]]] = []
+        self.section = ""
+        self.cell: list[int | str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in ("thead", "tbody"):
+            self.section = tag
+        elif tag == "tr":
+            self.rows.append((self.section, []))
+        elif tag in ("td", "th"):
+            self.cell = [int(a.get("rowspan") or 1), int(a.get("colspan") or 1), ""]
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell[2] = str(self.cell[2]) + data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None:
+            rs, cs, text = self.cell
+            self.rows[-1][1].append((int(rs), int(cs), str(text)))
+            self.cell = None
+
+
+def html_grid(markup: str) -> tuple[list[list[str]], list[list[str]]]:
+    """(head, body) of one HTML table as full grids: a merged cell's text is
+    repeated in every grid position it covers, as a reader sees it."""
+    parser = _Grid()
+    parser.feed(markup)
+    out: dict[str, list[list[str]]] = {}
+    for section in ("thead", "tbody"):
+        rows = [cells for s, cells in parser.rows if s == section]
+        grid: dict[tuple[int, int], str] = {}
+        for r, cells in enumerate(rows):
+            c = 0
+            for rowspan, colspan, text in cells:
+                while (r, c) in grid:
+                    c += 1
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        grid[(r + dr, c + dc)] = text
+                c += colspan
+        width = max((c for _, c in grid), default=-1) + 1
+        out[section] = [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    return out["thead"], out["tbody"]
+
+
+def test_table_b_html_has_the_template_shape() -> None:
+    tables = ol.official_tables(huaian_facts(), "gov2021")
+    b = next(t for t in tables if t.key == "B")
+    markup = ol.table_html(b)
+    assert "\n" not in markup  # one line: a blank line would end markdown's HTML block
+    head, body = html_grid(markup)
+    assert head[0][3:] == ["申请人情况"] * 7
+    assert head[1][4:9] == ["法人或其他组织"] * 5
+    assert head[-1][3:] == [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ]
+    # The grid equals the frame: merged label cells read as the frame's labels.
+    frame = b.frame
+    assert len(body) == len(frame)
+    assert body[0][:3] == ["一、本年新收政府信息公开申请数量"] * 3  # one cell across 3 columns
+    assert body[0][3:] == ["3001", "53", "0", "0", "61", "4", "3119"]
+    for grid_row, (_, row) in zip(body, frame.iterrows(), strict=True):
+        assert grid_row[3:] == row.iloc[3:].tolist()
+        assert grid_row[0] == row["项目"]
+    # 三、本年度办理结果 is one tall cell, as in the template.
+    assert markup.count(">三、本年度办理结果<") == 1
+    assert markup.count(">（三）不予公开<") == 1
+
+
+def test_table_c_html_groups_its_fifteen_columns() -> None:
+    c = next(t for t in ol.official_tables(huaian_facts(), "gov2021") if t.key == "C")
+    head, body = html_grid(ol.table_html(c))
+    assert head[0] == ["行政复议"] * 5 + ["行政诉讼"] * 10
+    assert head[1][5:] == ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5
+    assert head[-1][:5] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    assert body == [
+        ["72", "64", "178", "37", "351", "13", "4", "8", "1", "26", "12", "1", "1", "6", "20"]
+    ]
+
+
+def test_table_html_escapes_report_text() -> None:
+    frame = pd.DataFrame([["<script>alert(1)</script>", "[x](http://e.com) **b**"]])
+    frame.columns = ["<b>项目</b>", "数值"]
+    table = ol.OfficialTable("A", "t", frame)
+    markup = ol.table_html(table)
+    assert "<script>" not in markup and "<b>" not in markup and "](" not in markup
+    assert "**" not in markup
+    head, body = html_grid(markup)
+    assert head == [["<b>项目</b>", "数值"]]
+    assert body == [["<script>alert(1)</script>", "[x](http://e.com) **b**"]]
+    meta = ol.text_table_html(pd.DataFrame([["来源", "<i>x</i>"]], columns=["项目", "内容"]))
+    assert "<i>" not in meta and html_grid(meta)[1] == [["来源", "<i>x</i>"]]
+
+
+# --- a real report through the real parser ------------------------------------------
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
+
+
+def test_ambiguous_cells_of_2023_main_017_are_marked_with_their_source_text() -> None:
+    """pingtan/2023-main-017.txt 第二十条第（一）项 行政规范性文件 reads "77132470":
+    8 digits for 3 cells, 21 splits; the parser keeps value None and raw = the run."""
+    report = parse_file(DATA / "pingtan" / "2023-main-017.txt")
+    first = ol.table_a(report.facts, report.format)[0]
+    rows = first.frame.set_index("信息内容")
+    assert rows.loc["行政规范性文件"].tolist() == ["存疑（原文 77132470）"] * 3
+    assert rows.loc["规章"].tolist() == ["0", "0", "0"]  # a real 0 stays 0
+    _, body = html_grid(ol.table_html(first))
+    assert body[1] == ["行政规范性文件", *["存疑（原文 77132470）"] * 3]
+    assert "background" in ol.table_html(first).split("存疑")[0].rsplit("<td", 1)[1]

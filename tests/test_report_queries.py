@@ -288,20 +288,36 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 def _id(engine: Engine, key: str) -> int:
-    choices = rq.report_choices(engine)
-    return int(choices.loc[choices["issuer_key"] == key, "id"].iloc[0])
+    found, _ = rq.find_reports(engine)
+    return int(found.loc[found["issuer_key"] == key, "id"].iloc[0])
 
 
-def test_report_choices_are_grouped_by_body(engine: Engine) -> None:
-    choices = rq.report_choices(engine)
-    assert list(choices["label"]) == [
-        "平潭综合实验区财政金融局 · 2022年",
-        "测试局 · 2023年",
+def test_find_reports_most_recent_first_with_region_when_the_name_lacks_it(
+    engine: Engine,
+) -> None:
+    found, more = rq.find_reports(engine)
+    assert list(found["label"]) == [
         "淮安市人民政府 · 2024年",
+        "测试局 · 2023年（福建省 福州市 平潭综合实验区）",  # the name alone says nothing
+        "平潭综合实验区财政金融局 · 2022年",
         "长春市朝阳区人民政府 · 2016年",
     ]
-    huaian = choices[choices["issuer_key"] == "淮安市人民政府"].iloc[0]
+    assert more is False
+    huaian = found[found["issuer_key"] == "淮安市人民政府"].iloc[0]
     assert huaian["region"] == "江苏省 淮安市"
+
+
+def test_find_reports_by_issuer_and_year_and_limit(engine: Engine) -> None:
+    def keys(search: str, **kw: int) -> list[str]:
+        return list(rq.find_reports(engine, search, **kw)[0]["issuer_key"])
+
+    assert keys("平潭") == ["平潭综合实验区财政金融局"]
+    assert keys("2016") == keys("2016年") == ["长春市朝阳区人民政府"]
+    assert keys("人民政府 2024") == ["淮安市人民政府"]
+    assert keys("人民政府 2023") == []
+    assert keys("%") == keys("_") == []  # LIKE wildcards are matched literally
+    two, more = rq.find_reports(engine, limit=2)
+    assert len(two) == 2 and more is True
 
 
 def test_report_meta_and_versions(engine: Engine) -> None:
@@ -313,6 +329,17 @@ def test_report_meta_and_versions(engine: Engine) -> None:
     rows = dict(meta.rows())
     assert rows["版本"] == "第 1 版（共 1 版），当前版本"
     assert rows["范围"] == "部门"
+    assert rows["文件类型"] == "文本"
+    assert rows["格式"] == "2021格式（国办公开办函〔2021〕30号）"
+    assert rows["来源"] == "通过“导入”页上传"  # a relative name: an upload
+    # 淮安 was ingested from data/reports/other/2024-001.txt: 来源 is what
+    # data/reports/manifest.csv records for that file, never the server path.
+    huaian = rq.report_meta(engine, _id(engine, "淮安市人民政府"))
+    assert huaian is not None
+    rows = dict(huaian.rows())
+    assert rows["来源"] == _manifest_source("other/2024-001.txt")
+    assert str(DATA) not in rows["来源"]
+    assert rows["文件名"] == "2024-001.txt"
     assert rq.report_meta(engine, 999_999) is None
 
 
@@ -323,6 +350,48 @@ def test_report_facts_keep_blank_as_none(engine: Engine) -> None:
     assert extended["raw"] == ""
     received = facts[facts["metric"] == "legacy.requests.received"].iloc[0]
     assert received["value"] == 2
+
+
+def _manifest_source(file: str) -> str:
+    import csv
+
+    with open(DATA / "manifest.csv", encoding="utf-8") as fh:
+        return next(row["source"] for row in csv.DictReader(fh) if row["file"] == file)
+
+
+def test_source_label_never_shows_a_server_path(tmp_path: Path) -> None:
+    seed = str(DATA / "seed" / "000_082f890431297067.txt")
+    assert rq.source_label(seed) == _manifest_source("seed/000_082f890431297067.txt")
+    assert rq.source_label(str(DATA / "pingtan" / "2023-main-017.txt")).startswith(
+        "github.com/changwu/pingtan-gov-zwgk-archive pingtan/zwgk/zfxxgk/zfxxgknb/202403/87885_"
+    )
+    elsewhere = tmp_path / "x.txt"
+    elsewhere.write_text("x", encoding="utf-8")
+    assert rq.source_label(str(elsewhere)) == "本地文件（由命令行导入，清单中无来源记录）"
+    assert rq.source_label("http://www.gov.cn/a.html") == "http://www.gov.cn/a.html"
+    assert rq.source_label("2024-001.txt") == "通过“导入”页上传"
+
+
+def test_check_detail_in_chinese() -> None:
+    # Details as nianbao/checks wrote them before they spoke Chinese (real rows
+    # of other/2019-002.html and the seed).
+    assert rq.check_detail("natural_person: 80 + 0 = 80 + 0", "natural_person") == (
+        "自然人：80 + 0 = 80 + 0"
+    )
+    assert rq.check_detail(
+        "commercial: 35 + – vs 35 + – (blank cells); passes if blanks are zero", "commercial"
+    ) == ("商业企业：35 + – 对 35 + –（有空白格）；空白格按 0 计时成立")
+    assert rq.check_detail(
+        "0 ≠ 3 + 0 + 0 + 3 + 0 (parts sum to 6)", "legacy.requests.received"
+    ) == ("0 ≠ 3 + 0 + 0 + 3 + 0（各项之和为 6）")
+    assert rq.check_detail("2 = 2 + blank; passes if blanks are zero", "x") == (
+        "2 = 2 + 空白；空白格按 0 计时成立"
+    )
+    assert rq.check_detail("requests.received: 81 = 80 + 1", "requests.received") == (
+        "一、本年新收政府信息公开申请数量：81 = 80 + 1"
+    )
+    chinese = "表三数字粘连（00 0 00），无法确定各格"
+    assert rq.check_detail(chinese, "行政复议") == chinese
 
 
 def test_report_checks_put_failures_first(engine: Engine) -> None:
@@ -413,7 +482,7 @@ def test_original_filename_without_reading_the_file(engine: Engine) -> None:
     }
 
 
-def test_report_choices_leave_out_synthetic_reports(tmp_path: Path) -> None:
+def test_find_reports_leave_out_synthetic_reports(tmp_path: Path) -> None:
     engine = build_small_db(f"sqlite:///{tmp_path / 'syn.sqlite'}")
     with Session(engine) as s:
         s.add(
@@ -432,7 +501,7 @@ def test_report_choices_leave_out_synthetic_reports(tmp_path: Path) -> None:
             )
         )
         s.commit()
-    assert "合成局" not in set(rq.report_choices(engine)["issuer_key"])
-    both = rq.report_choices(engine, include_synthetic=True)
+    assert "合成局" not in set(rq.find_reports(engine)[0]["issuer_key"])
+    both, _ = rq.find_reports(engine, include_synthetic=True)
     assert both[both["issuer_key"] == "合成局"]["label"].tolist() == ["合成局 · 2020年 · 合成数据"]
     engine.dispose()
