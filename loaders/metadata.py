@@ -426,9 +426,9 @@ def extract_metadata(doc: Document, overrides: Overrides | None = None) -> Metad
         # The report only says 我区: its issuer is the region's government.
         issuer = (region.city or "") + (region.county or "") or region.province
         if issuer:
-            warnings.append(f"issuer inferred from the region: {issuer}")
+            warnings.append(f"正文未写明发布机关（只说“我区/本市”等），按所在地区推定为{issuer}")
     if issuer is None:
-        warnings.append("issuer not found in title, signature or text; pass --issuer")
+        warnings.append("标题、落款和正文中都找不到发布机关，该报告的发布机关为空")
 
     scope: Scope = o.scope or scope_of(issuer)
 
@@ -443,16 +443,16 @@ def extract_metadata(doc: Document, overrides: Overrides | None = None) -> Metad
     if year is None:
         year = _year_from_text(text, published)
         if year is not None:
-            warnings.append(f"year {year} taken from the text (the year it mentions most)")
+            warnings.append(f"标题中没有报告年度，按正文中出现最多的年份推定为{year}年")
     if year is None:
-        warnings.append("year not found in title or text; pass --year")
+        warnings.append("标题和正文中都找不到报告年度，该报告的年度为空")
 
     if title is None:
-        warnings.append("title not found in page metadata or text; pass --title")
+        warnings.append("网页信息和正文中都找不到报告标题，标题为空")
     if region == Region():
-        warnings.append("region not found; pass --province/--city/--county")
+        warnings.append("找不到报告所属地区（省、市、县），地区为空")
     if published is None:
-        warnings.append("publication date not found in page metadata or text; pass --published")
+        warnings.append("网页信息和正文中都找不到发布日期，发布日期为空")
 
     return Metadata(
         title=title,

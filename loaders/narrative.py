@@ -38,6 +38,8 @@ TEXT_METRICS: tuple[tuple[str, str, str], ...] = (
     ("text.funding", "正文：政府信息公开专项经费", "万元"),
 )
 _UNIT = {code: unit for code, _, unit in TEXT_METRICS}
+# The metric as warnings name it for a reader: its label without "正文：".
+_NAME = {code: label.removeprefix("正文：") for code, label, _ in TEXT_METRICS}
 
 # A number as printed: 3119, 1,234, 2.5, 10万, 两, 五; then 余/多 for "more than".
 _NUM = (
@@ -443,9 +445,10 @@ def text_facts(
                 split_staff = metric == "text.staff" and len(hits) > 1 and hits[0].strength == 1
                 if len({h.value for h in hits}) > 1 or split_staff:
                     # Two different numbers for one metric in one sentence.
-                    named = " and ".join(h.raw for h in hits)
+                    named = "和".join(h.raw for h in hits)
                     warnings.append(
-                        f"{metric}: two figures in one sentence, {named} ({location}: {sentence})"
+                        f"正文“{location}”的同一句话给出{_NAME[metric]}的两个数字 {named}，"
+                        f"无法确定取哪个，该项留空并标记为存疑。原句：{sentence}"
                     )
                     hits = [_Hit(metric, None, "", location, sentence, False, hits[0].strength)]
                 by_metric.setdefault(metric, []).append(hits[0])
@@ -457,8 +460,10 @@ def text_facts(
         hits = _strongest(by_metric[code])
         first = hits[0]
         if len({h.value for h in hits}) > 1:
-            listed = "; ".join(f"{h.raw or 'ambiguous'} ({h.location}: {h.evidence})" for h in hits)
-            warnings.append(f"{code}: the text gives different figures: {listed}")
+            listed = "；".join(f"{h.raw or '无法确定'}（{h.location}：{h.evidence}）" for h in hits)
+            warnings.append(
+                f"正文对{_NAME[code]}给出不同的数字：{listed}。无法确定取哪个，该项留空并标记为存疑"
+            )
             facts.append(Fact(code, None, None, "", unit, "text", first.location, first.evidence))
             continue
         if first.value is None:
@@ -466,8 +471,8 @@ def text_facts(
             continue
         if first.approx:
             warnings.append(
-                f"{code}: approximate figure {first.raw} taken as its lower bound "
-                f"{_fmt(first.value)} ({first.location})"
+                f"正文“{first.location}”中{_NAME[code]}写作约数“{first.raw}”，"
+                f"按下限 {_fmt(first.value)} 记录"
             )
         facts.append(
             Fact(code, None, first.value, first.raw, unit, "text", first.location, first.evidence)

@@ -152,8 +152,8 @@ def _pick(cands: Sequence[_Place], counts: Counter[str]) -> tuple[_Place | None,
     best, second = _support(scored[0], counts), _support(scored[1], counts)
     if best > second:
         return scored[0], None
-    names = ", ".join(f"{_describe(_region_of(c))} ({c.code})" for c in cands)
-    return None, f"region ambiguous: {cands[0].name} may be {names}; pass --province/--city"
+    names = "、".join(f"{_describe(_region_of(c))}（行政区划代码 {c.code}）" for c in cands)
+    return None, f"地区无法确定：“{cands[0].name}”可能是{names}，无法确定其所属省市"
 
 
 def _describe(region: Region) -> str:
@@ -233,7 +233,7 @@ def _from_context(context: str) -> tuple[Region, tuple[str, ...]]:
         and (not ordered or zone_hits[best_zone] >= name_count[ordered[0]])
     ):
         region = best_zone.region
-        return region, (f"region inferred from the text: {_describe(region)}",)
+        return region, (f"所属地区按正文推定为{_describe(region)}",)
     if not ordered:
         return Region(), ()
     cands = by_name[ordered[0]]
@@ -243,7 +243,7 @@ def _from_context(context: str) -> tuple[Region, tuple[str, ...]]:
     if place is None:
         return Region(), (problem or "",)
     region = _region_of(place)
-    return region, (f"region inferred from the text: {_describe(region)}",)
+    return region, (f"所属地区按正文推定为{_describe(region)}",)
 
 
 def describe(region: Region) -> str:

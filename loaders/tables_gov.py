@@ -568,6 +568,17 @@ def _table_fact(code: str, cell: _Cell, location: str, applicant: str | None = N
     )
 
 
+# The tables as warnings name them, in the template's own words.
+_TA = "主动公开政府信息情况表"
+_TB = "收到和处理政府信息公开申请情况表"
+_TC = "政府信息公开行政复议、行政诉讼情况表"
+# What a row rule requires, for warnings (the codes are FORMAT.md's B4 and C1).
+_RULE_WORDS = {
+    "B4": "“总计”栏等于各类申请人栏之和",
+    "C1": "每个“总计”等于其维持、纠正、其他结果、尚未审结四项之和",
+}
+
+
 def _finish_row(
     row: _Row, units: Sequence[tuple[str | None, str | None]], warnings: list[str], what: str
 ) -> None:
@@ -586,15 +597,16 @@ def _finish_row(
     if not cands:
         if row.run.run:
             loose = split_run(row.run.run, row.columns, (), row.run.hard, limit=6)
-            shown = ", ".join(show_split(c) for c in loose[:5]) + (" …" if len(loose) > 5 else "")
-            why = f"no split satisfies {what}" if what else "no split fits the columns"
+            shown = "、".join(show_split(c) for c in loose[:5]) + (" 等" if len(loose) > 5 else "")
+            why = f"没有一种拆法能使{_RULE_WORDS[what]}" if what else "没有一种拆法符合各栏的位数"
             if what and loose:
-                why += f"; splits without it: {shown}"
+                why += f"；不考虑这一要求时可拆为 {shown}"
             warnings.append(
-                f"{row.name}: cannot read {k} values from '{row.run.raw}' ({why}); cells left blank"
+                f"{row.name}：原文为 {row.run.raw}，无法从中读出 {k} 个数（{why}），"
+                "该行数值无法确定，已留空并标记为存疑"
             )
         else:
-            warnings.append(f"{row.name}: no values found; cells left blank")
+            warnings.append(f"{row.name}：没有找到数值，该行各格留空")
         row.cells = [_Cell(None, row.run.raw) for _ in range(k)]
         return
     # Cells on which every remaining candidate agrees are known.
@@ -604,11 +616,11 @@ def _finish_row(
         vals = {d[j].value for d in decoded}
         cells.append(decoded[0][j] if len(vals) == 1 else _Cell(None, row.run.raw))
     row.cells = cells
-    shown = ", ".join(show_split(c) for c in cands[:6]) + (" …" if len(cands) > 6 else "")
-    consistent = f" consistent with {what}" if what else ""
+    shown = "、".join(show_split(c) for c in cands[:6]) + (" 等" if len(cands) > 6 else "")
+    consistent = f"（均能使{_RULE_WORDS[what]}）" if what else ""
     warnings.append(
-        f"{row.name}: '{row.run.raw}' can be split {len(cands)} ways{consistent}: {shown};"
-        " ambiguous cells left blank"
+        f"{row.name}：各栏数字连在一起，原文为 {row.run.raw}，可能的拆分有 {len(cands)} 种"
+        f"{consistent}：{shown}；无法确定的格已留空并标记为存疑"
     )
 
 
@@ -724,8 +736,8 @@ _B1_ROWS = (
     "requests.closed",
     "requests.carried_forward",
 )
-_B3_WORDS = "（七）总计 = the sum of the outcome rows"
-_B1_WORDS = "一 + 二 = （七）总计 + 四"
+_B3_WORDS = "（七）总计等于各项办理结果之和"
+_B1_WORDS = "一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年"
 
 
 def _resolve_b_without_b4(rows: dict[str, _Row], warnings: list[str]) -> None:
@@ -804,18 +816,18 @@ def _resolve_b_without_b4(rows: dict[str, _Row], warnings: list[str]) -> None:
         if len(fits) == 1:
             ((split, by),) = fits.items()
             row.candidates = [split]
-            words = "; ".join(f"{r} ({_B3_WORDS if r == 'B3' else _B1_WORDS})" for r in by)
+            words = "、".join(_B3_WORDS if r == "B3" else _B1_WORDS for r in by)
             row.how = "no B4 split; " + " and ".join(by)
             warnings.append(
-                f"{row.name}: '{row.run.raw}' read as {show_split(split)}: no split makes "
-                f"总计 the sum of the applicant columns (B4), so the column arithmetic decided: "
-                f"the only split that makes {words} hold in every column"
+                f"{row.name}：原文为 {row.run.raw}，没有一种拆法能使{_RULE_WORDS['B4']}；"
+                f"按各栏的纵向关系读作 {show_split(split)}，这是唯一使每一栏都满足"
+                f"“{words}”的拆法"
             )
         elif len(fits) > 1:
-            shown = ", ".join(f"{show_split(s)} ({' and '.join(r)})" for s, r in fits.items())
+            shown = "、".join(show_split(s) for s in fits)
             warnings.append(
-                f"{row.name}: '{row.run.raw}': no split satisfies B4 and several fit "
-                f"the column sums: {shown}"
+                f"{row.name}：原文为 {row.run.raw}，没有一种拆法能使{_RULE_WORDS['B4']}，"
+                f"而满足各栏纵向关系的拆法不止一种：{shown}"
             )
 
 
@@ -829,7 +841,7 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
     if anchor < 0:
         anchor = key.find(_key("一、本年新收政府信息公开申请数量"), start)
     if anchor < 0:
-        warnings.append("Table B (收到和处理政府信息公开申请情况) not found")
+        warnings.append(f"未找到{_TB}，该表没有数据")
         return [], start
     end = key.find("结果维持", anchor)
     if end < 0:
@@ -844,12 +856,12 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
         version = fmt if fmt in ("gov2019", "gov2021") else "gov2021"
     if fmt in ("gov2019", "gov2021") and version != fmt:
         warnings.append(
-            f"Table B: （六）其他处理 is laid out as in the {version[3:]} format in a {fmt} report"
+            f"{_TB}的“（六）其他处理”按{version[3:]}格式排列，而报告其余部分是{fmt[3:]}格式"
         )
     specs = _b_rows(version)
     hits = _find_rows(tx, [s.label for s in specs], anchor, end)
     if not any(hits):
-        warnings.append("Table B (收到和处理政府信息公开申请情况): no row labels found")
+        warnings.append(f"找到了{_TB}，但认不出任何行名，该表没有数据")
         return [], end
     rows: dict[str, _Row] = {}
     found = [(s, h) for s, h in zip(specs, hits, strict=True) if h]
@@ -861,27 +873,25 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
         drop = 1 if header[: header.find("小计")].endswith("法人或其他组织") else 6
         columns = [ColumnSpec(max_digits=6)] * 8
         rules = [((1, 2, 3, 4, 5), 6), ((0, 6), 7)] if drop == 6 else [((0, 2, 3, 4, 5, 6), 7)]
-        warnings.append(
-            "Table B: a 小计 column the template does not have; its values are not stored"
-        )
+        warnings.append(f"{_TB}多出模板没有的“小计”栏，该栏数值未保存")
     units = [(None, None)] * len(columns)
     for idx, (spec, hit) in enumerate(found):
-        name = f"Table B {metrics()[spec.metric].label}"
+        name = f"{_TB}“{metrics()[spec.metric].label}”行"
         if not hit.exact:
             written = " ".join(hit.written.split())
-            warnings.append(f"Table B: row label '{written}' read as '{spec.label.printed}'")
+            warnings.append(f"{_TB}的行名“{written}”与模板不完全一致，按“{spec.label.printed}”读取")
         _, o_end = tx.span(hit.ks, hit.ke)
         o_next = tx.orig(found[idx + 1][1].ks) if idx + 1 < len(found) else tx.orig(end)
         vals = _read_values(tx.text[o_end:o_next], tx.original[o_end:o_next])
         if idx + 1 < len(found) and re.search(r"\d", vals.rest):
             extra = " ".join(vals.rest.split())[:60]
-            warnings.append(f"{name}: extra text with numbers after the row ignored: '{extra}'")
+            warnings.append(f"{name}后面带数字的多余文字已忽略：“{extra}”")
         row = _Row(name, columns, _to_run(vals), drop=drop)
         _solve_row(row, vals, rules, units, digit_fallback=True)
         rows[spec.metric] = row
     for spec, maybe in zip(specs, hits, strict=True):
         if maybe is None:
-            warnings.append(f"Table B: row '{metrics()[spec.metric].label}' not found")
+            warnings.append(f"{_TB}中未找到“{metrics()[spec.metric].label}”行，该行没有数据")
     _resolve_b_by_columns(rows, version)
     _resolve_b_without_b4(rows, warnings)
     facts: list[Fact] = []
@@ -891,13 +901,13 @@ def _parse_b(tx: _Text, fmt: str, start: int, warnings: list[str]) -> tuple[list
         _finish_row(row, units, warnings, "B4")
         if row.how and row.how.startswith("column"):
             warnings.append(
-                f"{row.name}: '{row.run.raw}' read as {show_split(row.candidates[0])} "
-                "(the only split that makes the column sums B1/B3 hold)"
+                f"{row.name}：原文为 {row.run.raw}，读作 {show_split(row.candidates[0])}"
+                f"（唯一使各栏满足“{_B1_WORDS}”和“{_B3_WORDS}”的拆法）"
             )
         elif row.how.startswith("single digits"):
             warnings.append(
-                f"{row.name}: '{row.run.raw}' read as single digits; "
-                "no split makes 总计 the sum of the applicant columns"
+                f"{row.name}：原文为 {row.run.raw}，没有一种拆法能使{_RULE_WORDS['B4']}，"
+                "按每格一位数读取"
             )
         assert row.cells is not None
         for applicant, cell in zip(APPLICANT_COLUMNS, row.template_values(row.cells), strict=True):
@@ -935,7 +945,7 @@ def _parse_c(tx: _Text, start: int, warnings: list[str]) -> list[Fact]:
     key = tx.key
     p = key.find("结果维持", start)
     if p < 0:
-        warnings.append("Table C (政府信息公开行政复议、行政诉讼情况) not found")
+        warnings.append(f"未找到{_TC}，该表没有数据")
         return []
     while True:
         for w in _C_HEADER_WORDS:
@@ -956,14 +966,13 @@ def _parse_c(tx: _Text, start: int, warnings: list[str]) -> list[Fact]:
             at = o_start + (line_start if _SEP in window[line_start : m.start()] else m.start())
             vals = _read_values(tx.text[at : at + 600], tx.original[at : at + 600])
             skipped = " ".join(tx.original[o_start:at].split())
-            warnings.append(f"Table C: text '{skipped}' after the header skipped")
-    row = _Row("Table C", [ColumnSpec(max_digits=6)] * 15, _to_run(vals))
+            warnings.append(f"{_TC}表头后的文字“{skipped}”已跳过")
+    row = _Row(_TC, [ColumnSpec(max_digits=6)] * 15, _to_run(vals))
     units = [(None, None)] * 15
     _solve_row(row, vals, _C1, units, digit_fallback=True)
     if row.how.startswith("single digits"):
         warnings.append(
-            f"Table C: '{row.run.raw}' read as single digits; "
-            "no split makes each 总计 the sum of its four outcomes"
+            f"{_TC}：原文为 {row.run.raw}，没有一种拆法能使{_RULE_WORDS['C1']}，按每格一位数读取"
         )
     _finish_row(row, units, warnings, "C1")
     assert row.cells is not None
@@ -1079,10 +1088,10 @@ def _parse_a(tx: _Text, fmt: str, warnings: list[str]) -> tuple[list[Fact], int]
             caps[item] = at
             pos = at + len(_CAPTION[item])
     if not caps:
-        warnings.append("Table A (主动公开政府信息情况): no 第二十条 sub-block found")
+        warnings.append(f"{_TA}中未找到任何第二十条栏目，该表没有数据")
         return [], 0
     if "九" in caps and year == "2021":
-        warnings.append("Table A: 第二十条第（九）项 (2019 format) present in a gov2021 report")
+        warnings.append(f"{_TA}中出现了2019格式才有的第二十条第（九）项，而报告是2021格式")
     order = sorted(caps.items(), key=lambda kv: kv[1])
     tb = key.find("本列数据的勾稽关系", order[-1][1])
     if tb < 0:
@@ -1118,13 +1127,13 @@ def _parse_a_block(
     if not captioned:
         spec_key = item + year
         if spec_key not in _A_ROWS:
-            warnings.append(f"Table A: sub-block {caption} not found")
+            warnings.append(f"{_TA}中未找到{caption}，该栏目没有数据")
             return [], start
         hits = _find_rows(tx, [lab for lab, _ in _A_ROWS[spec_key]], start, end)
         if not any(h and h.exact for h in hits):
-            warnings.append(f"Table A: sub-block {caption} not found")
+            warnings.append(f"{_TA}中未找到{caption}，该栏目没有数据")
             return [], start
-        warnings.append(f"Table A: caption {caption} missing; its rows read where they stand")
+        warnings.append(f"{_TA}中{caption}的标题缺失，按其各行所在位置读取")
     info = key.find("信息内容", start, end) if captioned else -1
     hstart = info + len("信息内容") if info >= 0 else start
     # Which version of the sub-block: by its header words, else by the report's format.
@@ -1136,10 +1145,10 @@ def _parse_a_block(
     elif any(w in probe for w in new) and not any(w in probe for w in old):
         version = "2021"
     if version != year:
-        warnings.append(f"Table A {caption}: laid out as in the {version} format")
+        warnings.append(f"{_TA}{caption}按{version}格式排列")
     spec_key = item + version
     if spec_key not in _A_ROWS:
-        warnings.append(f"Table A {caption}: not part of the {version} format; ignored")
+        warnings.append(f"{_TA}{caption}：{version}格式没有这一栏目，已忽略")
         return [], start
     row_labels = _A_ROWS[spec_key]
     columns = _A_COLUMNS[spec_key]
@@ -1161,25 +1170,23 @@ def _parse_a_block(
         fz, length = probe_text.find_fuzzy(ck, hpos, len(header_key))
         if fz >= 0:
             warnings.append(
-                f"Table A {caption}: column header '{header_key[fz : fz + length]}' "
-                f"read as '{col.printed}'"
+                f"{_TA}{caption}的表头“{header_key[fz : fz + length]}”与模板不完全一致，"
+                f"按“{col.printed}”读取"
             )
             hpos = fz + length - 1  # the typo may have eaten the next column's first character
         elif header_key:
-            warnings.append(
-                f"Table A {caption}: column '{col.printed}' not in the header '{header_written}'"
-            )
+            warnings.append(f"{_TA}{caption}的表头“{header_written}”中找不到“{col.printed}”栏")
     unit_in_header = _header_unit(header_key)
     facts: list[Fact] = []
     found = [(lab, code, h) for (lab, code), h in zip(row_labels, hits, strict=True) if h]
     for (lab, _), h in zip(row_labels, hits, strict=True):
         if h is None:
-            warnings.append(f"Table A {caption}: row '{lab.printed}' not found")
+            warnings.append(f"{_TA}{caption}中未找到“{lab.printed}”行，该行没有数据")
     for idx, (lab, prefix, hit) in enumerate(found):
         if not hit.exact:
             warnings.append(
-                f"Table A {caption}: row label '{' '.join(hit.written.split())}' "
-                f"read as '{lab.printed}'"
+                f"{_TA}{caption}的行名“{' '.join(hit.written.split())}”与模板不完全一致，"
+                f"按“{lab.printed}”读取"
             )
         _, o_end = tx.span(hit.ks, hit.ke)
         o_next = tx.orig(found[idx + 1][2].ks) if idx + 1 < len(found) else tx.orig(end)
@@ -1190,7 +1197,7 @@ def _parse_a_block(
                 units.append(("万元", unit_in_header or "万元"))
             else:
                 units.append((None, None))
-        name = f"Table A {caption} {lab.printed}"
+        name = f"{_TA}{caption}“{lab.printed}”行"
         row = _Row(name, [c.spec for c in columns], _to_run(vals))
         _solve_row(row, vals, (), units, digit_fallback=False)
         _finish_row(row, units, warnings, "")
@@ -1206,9 +1213,7 @@ def _parse_a_block(
                 and not re.search(r"元", cell.raw)
                 and version == "2019"
             ):
-                warnings.append(
-                    f"{name}: no unit written for {col.printed} '{cell.raw}'; taken as 万元"
-                )
+                warnings.append(f"{name}的{col.printed}“{cell.raw}”没有写单位，按万元读取")
             facts.append(_table_fact(code, cell, f"A {caption} / {lab.printed} / {col.printed}"))
     return facts, max((h.ke for h in hits if h), default=start)
 

@@ -275,7 +275,7 @@ def _read_values(row: _Row, seg: str) -> None:
         for v in vals:
             n = _number(v)
             if n is None and v not in _NULL_TOKENS:
-                row.problem = f"cell '{v}' is not a number"
+                row.problem = f"格中“{v}”不是数字"
             parsed.append(n)
         while len(parsed) < ncols:
             parsed.append(None)
@@ -313,7 +313,7 @@ def _read_values(row: _Row, seg: str) -> None:
         row.candidates = _splits(tok) or [(None, None)]
     else:
         row.candidates = [(None, None)]
-        row.problem = f"one value '{tok}' for two columns"
+        row.problem = f"本年和历年累计两栏只写了一个数“{tok}”，无法确定属于哪一栏"
 
 
 # Narrative evidence for a fused split: the annual figure of these rows is usually
@@ -350,8 +350,8 @@ def _single_valued(rows: list[_Row]) -> list[str]:
                 r.fused = ""
                 r.problem = ""
         notes.append(
-            f"统计表: the header has {' / '.join(header.columns)} but every row carries one "
-            "value; read as the annual column (历年累计 left empty)"
+            f"统计表表头有{'、'.join(header.columns)}两栏，但每行只写了一个数："
+            "按本年数读取，历年累计留空"
         )
     return notes
 
@@ -401,9 +401,9 @@ def _decide(rows: list[_Row], narrative_text: str) -> list[str]:
             if len(told) == 1:
                 r.candidates = told
                 notes.append(
-                    f"统计表 {r.written}: fused value '{r.fused}' read as "
-                    f"{_fmt(told[0][0])} | {_fmt(told[0][1])} because the narrative gives "
-                    f"{_fmt(told[0][0])}条/件"
+                    f"统计表“{r.written}”：本年和历年累计两栏的数字连写为 {r.fused}，"
+                    f"正文写明本年为 {_fmt(told[0][0])}条/件，据此读作本年 {_fmt(told[0][0])}、"
+                    f"历年累计 {_fmt(told[0][1])}"
                 )
                 ways[id(r)] = 1
                 consistent()
@@ -414,8 +414,9 @@ def _decide(rows: list[_Row], narrative_text: str) -> list[str]:
                 r.candidates = keep
                 if len(keep) == 1:
                     notes.append(
-                        f"统计表 {r.written}: fused value '{r.fused}' read as "
-                        f"{_fmt(keep[0][0])} | {_fmt(keep[0][1])} (annual ≤ 历年累计)"
+                        f"统计表“{r.written}”：本年和历年累计两栏的数字连写为 {r.fused}，"
+                        f"只有读作本年 {_fmt(keep[0][0])}、历年累计 {_fmt(keep[0][1])} "
+                        "时本年数不大于历年累计，据此读取"
                     )
                     ways[id(r)] = 1
                 consistent()
@@ -423,15 +424,15 @@ def _decide(rows: list[_Row], narrative_text: str) -> list[str]:
         if ways[id(r)] > 1 and len(r.candidates) == 1:
             a, c = r.candidates[0]
             notes.append(
-                f"统计表 {r.written}: fused value '{r.fused}' read as {_fmt(a)} | {_fmt(c)}, "
-                "the only split that fits its 其中 rows / total"
+                f"统计表“{r.written}”：本年和历年累计两栏的数字连写为 {r.fused}，"
+                f"只有读作本年 {_fmt(a)}、历年累计 {_fmt(c)} 才与其“其中”各行及合计相符，据此读取"
             )
     return notes
 
 
 def _fmt(v: float | None) -> str:
     if v is None:
-        return "blank"
+        return "空"
     return str(int(v)) if v == int(v) else str(v)
 
 
@@ -472,9 +473,7 @@ def read_legacy_tables(linear: str) -> TableRead:
         if lab.metric.startswith("@"):
             metric = CONTEXTUAL[lab.metric].get(context or "")
             if metric is None:
-                warnings.append(
-                    f"统计表: row '{r.written}' outside the block it belongs to; skipped"
-                )
+                warnings.append(f"统计表行“{r.written}”不在它所属的栏目下，无法确定含义，已跳过")
                 continue
             r.metric = metric
         else:
@@ -496,7 +495,10 @@ def read_legacy_tables(linear: str) -> TableRead:
     unique: list[_Row] = []
     for r in rows:
         if r.metric in seen:
-            warnings.append(f"统计表: row '{r.written}' repeats {r.metric}; the first is kept")
+            warnings.append(
+                f"统计表行“{r.written}”重复了“{metrics()[r.metric].label}”一项，"
+                "保留第一次出现的数值"
+            )
             continue
         seen.add(r.metric)
         unique.append(r)
@@ -513,18 +515,22 @@ def read_legacy_tables(linear: str) -> TableRead:
             col = f" / {r.header.columns[ai]}"
         location = f"统计表 {r.written}{col}"
         if r.label.variant:
-            warnings.append(f"统计表: label '{r.written}' read as {r.metric} (fuzzy match)")
+            warnings.append(
+                f"统计表行名“{r.written}”与标准行名不完全一致，"
+                f"按“{metrics()[r.metric].label}”读取（近似匹配）"
+            )
         if len(r.candidates) == 1:
             value = r.candidates[0][0] if ai == 0 else r.candidates[0][1]
         else:
             value = None
-            cands = ", ".join(f"{_fmt(a)} | {_fmt(c)}" for a, c in r.candidates)
+            cands = "；".join(f"本年 {_fmt(a)}、历年累计 {_fmt(c)}" for a, c in r.candidates)
             warnings.append(
-                f"统计表 {r.written}: fused value '{r.fused}' splits several ways "
-                f"(annual | 历年累计: {cands}); left blank"
+                f"统计表“{r.written}”：本年和历年累计两栏的数字连写为 {r.fused}，"
+                f"有 {len(r.candidates)} 种拆法（{cands}），"
+                "该格数值无法确定，已留空并标记为存疑"
             )
         if r.problem:
-            warnings.append(f"统计表 {r.written}: {r.problem}; left blank")
+            warnings.append(f"统计表“{r.written}”：{r.problem}，已留空")
         if r.fused:
             raw = r.fused
         elif r.cells:
@@ -541,18 +547,14 @@ def read_legacy_tables(linear: str) -> TableRead:
     last = rows[-1]
     if not last.metric.startswith(_FINAL_PREFIXES):
         warnings.append(
-            f"统计表 ends after '{last.written}': the rows after it are missing "
-            "(table truncated); they have no facts"
+            f"统计表在“{last.written}”之后中断，其后各行缺失（表格不完整），这些项目没有数据"
         )
     year = _dominant_year(text[: rows[0].start])
     for h in headers:
         for c in h.columns:
             ym = re.match(r"(\d{4})", c)
             if ym and year and ym.group(1) != year:
-                warnings.append(
-                    f"统计表 header says '{c}' while the report is about {year}; "
-                    "read as the annual column"
-                )
+                warnings.append(f"统计表表头写的是“{c}”，而报告讲的是{year}年；该栏仍按本年数读取")
     return TableRead(tuple(facts), tuple(warnings), with_values)
 
 
@@ -567,8 +569,7 @@ def _money(r: _Row, raw: str, value: float | None, unit: str, warnings: list[str
     if written not in ("元", "万元"):
         default = MONEY_DEFAULT_UNIT[r.metric]
         warnings.append(
-            f"统计表 {r.written}: unit '{written or '(none)'}' is not a money unit; "
-            f"read as {default} (the template's unit)"
+            f"统计表“{r.written}”：单位“{written or '未写'}”不是金额单位，按模板的单位{default}读取"
         )
         written = default
     if written == "元" and unit == "万元":

@@ -69,11 +69,11 @@ def test_seed_changchun_chaoyang_from_context() -> None:
     assert meta.title is None
     assert meta.published is None
     assert meta.warnings == (
-        "region inferred from the text: 吉林省 长春市 朝阳区",
-        "issuer inferred from the region: 长春市朝阳区",
-        "year 2016 taken from the text (the year it mentions most)",
-        "title not found in page metadata or text; pass --title",
-        "publication date not found in page metadata or text; pass --published",
+        "所属地区按正文推定为吉林省 长春市 朝阳区",
+        "正文未写明发布机关（只说“我区/本市”等），按所在地区推定为长春市朝阳区",
+        "标题中没有报告年度，按正文中出现最多的年份推定为2016年",
+        "网页信息和正文中都找不到报告标题，标题为空",
+        "网页信息和正文中都找不到发布日期，发布日期为空",
     )
 
 
@@ -113,7 +113,7 @@ def test_abbreviated_issuer_kept_region_from_text() -> None:
     meta = extract_metadata(doc_for("pingtan/2016-czj-158.txt"))
     assert meta.issuer == "财金局"
     assert meta.region.code == "350128"
-    assert meta.warnings == ("region inferred from the text: 福建省 福州市 平潭综合实验区",)
+    assert meta.warnings == ("所属地区按正文推定为福建省 福州市 平潭综合实验区",)
 
 
 def test_bogus_publisher_is_ignored() -> None:
@@ -203,19 +203,19 @@ def test_nothing_found_gives_none_and_warnings() -> None:
     assert meta.scope == "other"
     assert meta.region == Region()
     assert meta.warnings == (
-        "issuer not found in title, signature or text; pass --issuer",
-        "year not found in title or text; pass --year",
-        "title not found in page metadata or text; pass --title",
-        "region not found; pass --province/--city/--county",
-        "publication date not found in page metadata or text; pass --published",
+        "标题、落款和正文中都找不到发布机关，该报告的发布机关为空",
+        "标题和正文中都找不到报告年度，该报告的年度为空",
+        "网页信息和正文中都找不到报告标题，标题为空",
+        "找不到报告所属地区（省、市、县），地区为空",
+        "网页信息和正文中都找不到发布日期，发布日期为空",
     )
 
 
 def test_ambiguous_county_without_context_warns() -> None:
     region, warnings = resolve_region(["朝阳区人民政府"], "")
     assert region == Region(county="朝阳区")
-    assert len(warnings) == 1 and warnings[0].startswith("region ambiguous: 朝阳区 may be ")
-    assert "(110105)" in warnings[0] and "(220104)" in warnings[0]
+    assert len(warnings) == 1 and warnings[0].startswith("地区无法确定：“朝阳区”可能是")
+    assert "（行政区划代码 110105）" in warnings[0] and "（行政区划代码 220104）" in warnings[0]
 
 
 @pytest.mark.parametrize(
@@ -256,7 +256,7 @@ def test_statistics_period_gives_year_when_title_has_none() -> None:
     doc = _doc(["本报告中所列数据的统计期限自2019年1月1日起至2019年12月31日止。2020年将继续…"])
     meta = extract_metadata(doc)
     assert meta.year == 2019
-    assert "year 2019 taken from the text (the year it mentions most)" not in meta.warnings
+    assert not any("推定为2019年" in w for w in meta.warnings)
 
 
 def test_publication_date_meta_keys_and_signing_date() -> None:

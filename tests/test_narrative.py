@@ -57,8 +57,7 @@ def test_huaian_pdf_text_with_spaces_and_line_breaks() -> None:
         "2024年，全市共受理政府信息公开申请3119件，答复3050件（含上年度结转申请34件"
     )
     assert warnings == (
-        "text.proactive.items: approximate figure 5500余条 taken as its lower bound 5500 "
-        "(一、总体情况)",
+        "正文“一、总体情况”中主动公开政府信息数写作约数“5500余条”，按下限 5500 记录",
     )
 
 
@@ -113,15 +112,17 @@ def test_conflicting_figures_give_none_with_warning() -> None:
     fact = facts["text.proactive.items"]
     assert (fact.value, fact.raw) == (None, "")
     assert len(warnings) == 1
-    assert warnings[0].startswith("text.proactive.items: the text gives different figures: 43条 (")
-    assert "; 33条 (" in warnings[0]
+    assert warnings[0].startswith("正文对主动公开政府信息数给出不同的数字：43条（")
+    assert "；33条（" in warnings[0]
+    assert warnings[0].endswith("无法确定取哪个，该项留空并标记为存疑")
 
 
 def test_two_figures_in_one_sentence() -> None:
     facts, warnings = _one("2025年度门户网站全年公开政府信息181条，官方微信全年公开政府信息365条。")
     assert [(f.metric, f.value) for f in facts] == [("text.proactive.items", None)]
     assert warnings[0].startswith(
-        "text.proactive.items: two figures in one sentence, 181条 and 365条"
+        "正文“一、总体情况”的同一句话给出主动公开政府信息数的两个数字 181条和365条，"
+        "无法确定取哪个，该项留空并标记为存疑。原句：2025年度门户网站"
     )
 
 
@@ -131,9 +132,7 @@ def test_staff_total_and_split() -> None:
     # 专职1名、兼职1名 without a total: not 1.
     facts, warnings = _facts("pingtan/2020-jsp-123.txt")
     assert facts["text.staff"].value is None
-    assert any(
-        w.startswith("text.staff: two figures in one sentence, 1名 and 1名") for w in warnings
-    )
+    assert any("给出政府信息公开工作人员数的两个数字 1名和1名" in w for w in warnings)
 
 
 @pytest.mark.parametrize(
@@ -301,10 +300,10 @@ def test_two_different_request_counts_2018_zrz() -> None:
     facts, warnings = _facts("pingtan/2018-zrz-146.txt")
     fact = facts["text.requests.received"]
     assert (fact.value, fact.raw) == (None, "")
-    about = [w for w in warnings if w.startswith("text.requests.received")]
+    about = [w for w in warnings if "收到（受理）政府信息公开申请数" in w]
     assert len(about) == 1
-    assert about[0].startswith("text.requests.received: the text gives different figures: 11件 (")
-    assert "; 14件 (" in about[0]
+    assert about[0].startswith("正文对收到（受理）政府信息公开申请数给出不同的数字：11件（")
+    assert "；14件（" in about[0]
 
 
 @pytest.mark.parametrize(
@@ -363,7 +362,7 @@ def test_items_of_a_list_after_a_total_are_parts() -> None:
         267,
         "267条",
     )
-    assert not any(w.startswith("text.proactive.items") for w in warnings)
+    assert not any("主动公开政府信息数" in w for w in warnings)
     # A list ends at 。: a later total in its own sentence still conflicts.
     facts, warnings = _one(
         "2023年公开政府信息26条，其中规划类2条；其他类24条。2023年在专栏公开信息83条。"

@@ -78,11 +78,13 @@ def test_2019_fused_main_report() -> None:
     ] == [0, 0, 0]
     ambiguous = facts[("proactive.normative_docs.made", None)]
     assert (ambiguous.value, ambiguous.raw) == (None, "898989")
-    assert any("'898989' can be split 10 ways" in w and "89|89|89" in w for w in warnings)
+    assert any("原文为 898989，可能的拆分有 10 种" in w and "89|89|89" in w for w in warnings)
     # 采购: "13575394432.52元" — count and amount fused
     amount = facts[("proactive.procurement.amount", None)]
     assert (amount.value, amount.raw, amount.unit) == (None, "13575394432.52元", "万元")
-    assert any("政府集中采购" in w and "13|575394432.52" in w for w in warnings)
+    assert any(
+        "政府集中采购" in w and "13|575394432.52" in w and "标记为存疑" in w for w in warnings
+    )
     # the 2021 metrics are not produced for a 2019 table
     assert ("proactive.rules.issued", None) not in facts
 
@@ -115,7 +117,7 @@ def test_2021_fused_resolved_by_column_sums() -> None:
     assert row(facts, "requests.unavailable.not_held") == [22, 0, 0, 0, 0, 3, 25]
     assert row(facts, "requests.closed") == [63, 0, 0, 2, 0, 4, 69]
     assert row(facts, "requests.carried_forward") == [1, 0, 0, 0, 0, 0, 1]
-    assert any("'270020130' read as 27|0|0|2|0|1|30" in w for w in warnings)
+    assert any("原文为 270020130，读作 27|0|0|2|0|1|30" in w for w in warnings)
     # Table C "10203120001200000" (17 digits): the only split where each 总计 adds up
     assert c_row(facts) == [1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0]
     # 行政事业性收费24252.311082 (万元), one column
@@ -154,14 +156,18 @@ def test_2021_inconsistent_rows_read_as_single_digits() -> None:
     # 行政规范性文件3021: 3|0|21 or 30|2|1
     assert facts[("proactive.normative_docs.issued", None)].value is None
     assert facts[("proactive.normative_docs.issued", None)].raw == "3021"
-    assert any("'3021' can be split 2 ways: 3|0|21, 30|2|1" in w for w in warnings)
+    assert any("原文为 3021，可能的拆分有 2 种：3|0|21、30|2|1；" in w for w in warnings)
 
 
 def test_table_c_single_digit_fallback() -> None:
     # 2024-hzs-051: 行政复议 row "100000000000000" — 维持 1, 总计 0, no split adds up
     facts, warnings = parse("2024-hzs-051.txt", "gov2021")
     assert c_row(facts) == [1] + [0] * 14
-    assert any(w.startswith("Table C: '100000000000000' read as single digits") for w in warnings)
+    assert any(
+        w.startswith("政府信息公开行政复议、行政诉讼情况表：原文为 100000000000000，")
+        and w.endswith("按每格一位数读取")
+        for w in warnings
+    )
     assert row(facts, "requests.received") == [28, 0, 0, 0, 0, 0, 28]
     assert row(facts, "requests.disclosed") == [18, 0, 0, 0, 0, 0, 18]
     assert row(facts, "requests.partially_disclosed") == [6, 0, 0, 0, 0, 0, 6]
@@ -174,7 +180,12 @@ def test_table_c_garbled_is_left_blank() -> None:
     facts, warnings = parse("2024-shs-093.txt", "gov2021")
     assert c_row(facts) == [None] * 15
     assert facts[("review.total", None)].raw == "00202000001324015"
-    assert any("Table C: cannot read 15 values from '00202000001324015'" in w for w in warnings)
+    assert any(
+        w.startswith(
+            "政府信息公开行政复议、行政诉讼情况表：原文为 00202000001324015，无法从中读出 15 个数"
+        )
+        for w in warnings
+    )
 
 
 def test_procurement_ambiguity_2020() -> None:
@@ -205,7 +216,7 @@ def test_all_zero_table() -> None:
     assert len(b) == B_2021_ROWS * 7
     assert all(f.value == 0 and f.raw == "0" for f in b)
     assert c_row(facts) == [0] * 15
-    assert not any(w.startswith("Table B") or w.startswith("Table C") for w in warnings)
+    assert not any(w.startswith(("收到和处理", "政府信息公开行政复议")) for w in warnings)
 
 
 def test_dash_cells_are_blank_not_zero() -> None:
@@ -231,7 +242,7 @@ def test_subtotal_row_is_ignored_with_a_warning() -> None:
     facts, warnings = parse_gov_tables(text, "gov2021")
     index = {(f.metric, f.applicant): f for f in facts}
     assert row(index, "requests.unavailable.still_unclear") == [0] * 7
-    assert any("extra text with numbers" in w and "小计 3 0 0 0 0 2 5" in w for w in warnings)
+    assert any("后面带数字的多余文字已忽略" in w and "小计 3 0 0 0 0 2 5" in w for w in warnings)
 
 
 # --- label typos and variants --------------------------------------------------------
@@ -242,13 +253,15 @@ def test_label_typos_are_matched_and_reported() -> None:
     facts, warnings = parse("2024-jsp-127.txt", "gov2021")
     assert row(facts, "requests.withheld.prohibited_by_law") == [0] * 7
     assert row(facts, "requests.withheld.state_secret") == [0] * 7
-    assert any("'2.其他法律和行政法规禁止公开' read as" in w for w in warnings)
+    assert any("行名“2.其他法律和行政法规禁止公开”与模板不完全一致" in w for w in warnings)
     assert sum("不再受理" in w for w in warnings) == 2
     # 2025-scj-087: "7.属于行政执法案件" (for 案卷); the 收费 cell and row 四 run into
     # the next sentence "2025年，我局…"
     facts, warnings = parse("2025-scj-087.txt", "gov2021")
     assert row(facts, "requests.withheld.enforcement_file") == [3, 0, 0, 0, 0, 0, 3]
-    assert any("'7.属于行政执法案件' read as '7.属于行政执法案卷'" in w for w in warnings)
+    assert any(
+        "“7.属于行政执法案件”与模板不完全一致，按“7.属于行政执法案卷”读取" in w for w in warnings
+    )
     assert facts[("proactive.fees.amount", None)].value == 0
     assert row(facts, "requests.carried_forward") == [2, 0, 0, 0, 0, 0, 2]
     # "110000011" (部分公开) is 11|0|0|0|0|0|11 by the column sums
@@ -256,14 +269,15 @@ def test_label_typos_are_matched_and_reported() -> None:
     assert row(facts, "requests.closed") == [19, 0, 0, 0, 0, 0, 19]
     # 规章 row is absent from this report's Table A
     assert ("proactive.rules.issued", None) not in facts
-    assert "Table A 第二十条第（一）项: row '规章' not found" in warnings
+    assert "主动公开政府信息情况表第二十条第（一）项中未找到“规章”行，该行没有数据" in warnings
 
 
 def test_header_typo_is_reported() -> None:
     # 2021-gaj-029: header "本年废纸件数"
     _, warnings = parse("2021-gaj-029.txt", "gov2021")
     assert warnings == (
-        "Table A 第二十条第（一）项: column header '本年废纸件数' read as '本年废止件数'",
+        "主动公开政府信息情况表第二十条第（一）项的表头“本年废纸件数”与模板不完全一致，"
+        "按“本年废止件数”读取",
     )
 
 
@@ -279,7 +293,7 @@ def test_missing_caption_rows_still_read() -> None:
         facts[(f"proactive.licensing.{c}", None)].value
         for c in ("items_last_year", "items_change", "decisions")
     ] == [2, 1, 5]  # "行政许可215"
-    assert any("caption 第二十条第（六）项 missing" in w for w in warnings)
+    assert any("第二十条第（六）项的标题缺失" in w for w in warnings)
     # 采购 "1个246900元": the count unit and the money unit separate the cells
     assert facts[("proactive.procurement.projects", None)].value == 1
     assert facts[("proactive.procurement.amount", None)].value == pytest.approx(24.69)
@@ -378,8 +392,8 @@ def test_label_without_its_note_is_reported() -> None:
     index = {(f.metric, f.applicant): f for f in facts}
     assert row(index, "requests.partially_disclosed") == [0] * 7
     assert warnings == (
-        "Table B: row label '（二）部分公开' read as "
-        "'（二）部分公开（区分处理的，只计这一情形，不计其他情形）'",
+        "收到和处理政府信息公开申请情况表的行名“（二）部分公开”与模板不完全一致，"
+        "按“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”读取",
     )
 
 
@@ -400,7 +414,7 @@ def test_table_c_extra_header_text_is_skipped() -> None:
     facts, warnings = parse_gov_tables(text, "gov2021")
     index = {(f.metric, f.applicant): f for f in facts}
     assert c_row(index) == [0] * 15
-    assert warnings == ("Table C: text '（单位：件）' after the header skipped",)
+    assert warnings == ("政府信息公开行政复议、行政诉讼情况表表头后的文字“（单位：件）”已跳过",)
 
 
 def test_added_subtotal_column_is_read_and_left_out() -> None:
@@ -421,9 +435,7 @@ def test_added_subtotal_column_is_read_and_left_out() -> None:
     assert row(index, "requests.received") == [5, 0, 0, 0, 0, 3, 8]
     assert row(index, "requests.unavailable.not_held") == [3, 0, 0, 0, 0, 2, 5]
     assert row(index, "requests.closed") == [5, 0, 0, 0, 0, 3, 8]
-    assert warnings == (
-        "Table B: a 小计 column the template does not have; its values are not stored",
-    )
+    assert warnings == ("收到和处理政府信息公开申请情况表多出模板没有的“小计”栏，该栏数值未保存",)
 
 
 def test_tables_in_another_order() -> None:
@@ -487,11 +499,11 @@ def test_total_without_b4_split_read_by_column_sums() -> None:
     assert row(facts, "requests.partially_disclosed") == [8, 1, 0, 0, 0, 0, 8]
     assert row(facts, "requests.received") == [19, 0, 0, 0, 0, 0, 19]
     assert (
-        "Table B （七）总计: '191000019' read as 19|1|0|0|0|0|19: no split makes 总计 the sum "
-        "of the applicant columns (B4), so the column arithmetic decided: the only split that "
-        "makes B3 (（七）总计 = the sum of the outcome rows) hold in every column"
+        "收到和处理政府信息公开申请情况表“（七）总计”行：原文为 191000019，没有一种拆法能使"
+        "“总计”栏等于各类申请人栏之和；按各栏的纵向关系读作 19|1|0|0|0|0|19，"
+        "这是唯一使每一栏都满足“（七）总计等于各项办理结果之和”的拆法"
     ) in warnings
-    assert not any("cannot read 7 values from '191000019'" in w for w in warnings)
+    assert not any("无法从中读出 7 个数" in w and "191000019" in w for w in warnings)
 
 
 def _zrz_106_with(*changes: tuple[str, str]) -> str:
@@ -514,7 +526,10 @@ def test_total_without_b4_split_stays_blank_when_no_column_sum_is_a_split() -> N
     assert row(facts, "requests.closed") == [None] * 7
     assert {facts[("requests.closed", c)].raw for c in APPLICANT_COLUMNS} == {"191000018"}
     assert any(
-        w.startswith("Table B （七）总计: cannot read 7 values from '191000018'") for w in warnings
+        w.startswith(
+            "收到和处理政府信息公开申请情况表“（七）总计”行：原文为 191000018，无法从中读出 7 个数"
+        )
+        for w in warnings
     )
 
 
@@ -526,7 +541,8 @@ def test_rows_decided_by_column_sums_do_not_decide_each_other() -> None:
     assert row(facts, "requests.closed") == [19, 1, 0, 0, 0, 0, 19]
     assert row(facts, "requests.received") == [None] * 7
     assert any(
-        w.startswith("Table B 一、本年新收政府信息公开申请数量: cannot read 7 values")
+        w.startswith("收到和处理政府信息公开申请情况表“一、本年新收政府信息公开申请数量”行：")
+        and "无法从中读出 7 个数" in w
         for w in warnings
     )
 
@@ -546,8 +562,9 @@ def test_total_without_b4_split_read_by_b1() -> None:
     assert row(facts, "requests.other_handling.other") == [1, None, 0, 0, 0, 0, 1]
     assert row(facts, "requests.closed") == [10, 1, 0, 0, 0, 0, 10]
     assert any(
-        w.startswith("Table B （七）总计: '101000010' read as 10|1|0|0|0|0|10")
-        and "B1 (一 + 二 = （七）总计 + 四)" in w
+        w.startswith("收到和处理政府信息公开申请情况表“（七）总计”行：原文为 101000010，")
+        and "读作 10|1|0|0|0|0|10" in w
+        and "“一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年”" in w
         for w in warnings
     )
 
@@ -564,6 +581,6 @@ def test_signed_change_run_keeps_the_certain_cell() -> None:
         cell = facts[(f"proactive.licensing.{part}", None)]
         assert (cell.value, cell.raw) == (None, "88 -720")
     assert (
-        "Table A 第二十条第（五）项 行政许可: '88 -720' can be split 2 ways: 88|-7|20, 88|-72|0;"
-        " ambiguous cells left blank"
+        "主动公开政府信息情况表第二十条第（五）项“行政许可”行：各栏数字连在一起，原文为 88 -720，"
+        "可能的拆分有 2 种：88|-7|20、88|-72|0；无法确定的格已留空并标记为存疑"
     ) in warnings

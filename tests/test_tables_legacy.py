@@ -109,7 +109,7 @@ def test_seed_every_value() -> None:
     assert next(f for f in facts if f.metric == "legacy.fees").unit == "万元"
     # the typo row under 五、行政诉讼数量 is read in its block, with a warning
     assert warnings == (
-        "统计表: label '(二)被依法纠错九' read as legacy.litigation.corrected (fuzzy match)",
+        "统计表行名“(二)被依法纠错九”与标准行名不完全一致，按“（二）被依法纠错数”读取（近似匹配）",
     )
 
 
@@ -161,8 +161,7 @@ def test_pingtan_2016_czj_fused_one_column_truncated() -> None:
         ("requests.by_email", 0),
     ]
     assert warnings == (
-        "统计表 ends after '3、电子邮件申请数': the rows after it are missing "
-        "(table truncated); they have no facts",
+        "统计表在“3、电子邮件申请数”之后中断，其后各行缺失（表格不完整），这些项目没有数据",
     )
 
 
@@ -178,7 +177,7 @@ def test_pingtan_2012_jjf_truncated_table_has_no_later_rows() -> None:
         ("requests.by_email", 0),
     ]
     assert not any(f.metric.startswith(("legacy.review", "legacy.answers")) for f in facts)
-    assert len(warnings) == 1 and "table truncated" in warnings[0]
+    assert len(warnings) == 1 and "表格不完整" in warnings[0]
 
 
 def test_pingtan_2018_jtj_space_separated_values() -> None:
@@ -204,7 +203,8 @@ def test_pingtan_2018_jtj_space_separated_values() -> None:
     fee = next(f for f in facts if f.metric == "legacy.fees_waived")
     assert fee.unit == "万元"  # written in 元, stored in the catalog unit
     assert warnings == (
-        "统计表: label '接受行政申述、举报数' read as legacy.appeals_and_complaints (fuzzy match)",
+        "统计表行名“接受行政申述、举报数”与标准行名不完全一致，"
+        "按“接受行政申诉、举报数”读取（近似匹配）",
     )
 
 
@@ -252,15 +252,16 @@ def test_fused_two_columns_decided_by_structure_and_narrative() -> None:
     )
     total = next(f for f in facts if f.metric == "legacy.proactive.total")
     assert total.raw == "20263542"  # the run as written
-    fits = "the only split that fits its 其中 rows / total"
+    fused = "本年和历年累计两栏的数字连写为"
+    fits = "才与其“其中”各行及合计相符，据此读取"
     assert warnings == (
-        "统计表 主动公开信息数: fused value '20263542' read as 2026 | 3542 because the "
-        "narrative gives 2026条/件",
-        f"统计表 其中:1.网站公开: fused value '17953304' read as 1795 | 3304, {fits}",
-        f"统计表 受理依申请公开信息总数: fused value '2121' read as 21 | 21, {fits}",
-        f"统计表 其中:1.当面申请数: fused value '1818' read as 18 | 18, {fits}",
-        f"统计表 对申请的答复数: fused value '2121' read as 21 | 21, {fits}",
-        f"统计表 其中:1.同意公开答复数: fused value '1717' read as 17 | 17, {fits}",
+        f"统计表“主动公开信息数”：{fused} 20263542，正文写明本年为 2026条/件，"
+        "据此读作本年 2026、历年累计 3542",
+        f"统计表“其中:1.网站公开”：{fused} 17953304，只有读作本年 1795、历年累计 3304 {fits}",
+        f"统计表“受理依申请公开信息总数”：{fused} 2121，只有读作本年 21、历年累计 21 {fits}",
+        f"统计表“其中:1.当面申请数”：{fused} 1818，只有读作本年 18、历年累计 18 {fits}",
+        f"统计表“对申请的答复数”：{fused} 2121，只有读作本年 21、历年累计 21 {fits}",
+        f"统计表“其中:1.同意公开答复数”：{fused} 1717，只有读作本年 17、历年累计 17 {fits}",
     )
 
 
@@ -287,8 +288,8 @@ def test_fused_two_columns_ambiguous_is_blank_with_candidates() -> None:
     total = next(f for f in facts if f.metric == "legacy.proactive.total")
     assert (total.value, total.raw) == (None, "2626")
     assert (
-        "统计表 主动公开信息数: fused value '2626' splits several ways "
-        "(annual | 历年累计: 2 | 626, 26 | 26); left blank"
+        "统计表“主动公开信息数”：本年和历年累计两栏的数字连写为 2626，有 2 种拆法"
+        "（本年 2、历年累计 626；本年 26、历年累计 26），该格数值无法确定，已留空并标记为存疑"
     ) in warnings
 
 
@@ -298,7 +299,7 @@ def test_empty_cumulative_column_reads_single_values() -> None:
     v = dict(values(facts))
     assert v["proactive.total"] == 148 and v["requests.received"] == 2
     assert v["answers.partially_disclosed"] == 1 and v["answers.other"] == 1
-    assert any("历年累计 left empty" in w for w in warnings)
+    assert any("历年累计留空" in w for w in warnings)
 
 
 def test_one_value_for_two_columns_is_blank() -> None:
@@ -306,16 +307,16 @@ def test_one_value_for_two_columns_is_blank() -> None:
     facts, warnings = parse(REPORTS / "pingtan" / "2013-main-008.txt")
     gazette = next(f for f in facts if f.metric == "legacy.proactive.via_gazette")
     assert (gazette.value, gazette.raw) == (None, "0")
-    assert "统计表 2、政府公报公开: one value '0' for two columns; left blank" in warnings
+    assert (
+        "统计表“2、政府公报公开”：本年和历年累计两栏只写了一个数“0”，无法确定属于哪一栏，已留空"
+    ) in warnings
     assert dict(values(facts))["proactive.total"] == 72804
 
 
 def test_header_with_wrong_year() -> None:
     facts, warnings = parse(REPORTS / "pingtan" / "2013-jtj-194.txt")
     assert dict(values(facts))["proactive.total"] == 12
-    assert (
-        "统计表 header says '2012年度' while the report is about 2013; read as the annual column"
-    ) in warnings
+    assert ("统计表表头写的是“2012年度”，而报告讲的是2013年；该栏仍按本年数读取") in warnings
 
 
 def test_older_fujian_form() -> None:
@@ -344,7 +345,7 @@ def test_older_fujian_form() -> None:
         ("review.total", 0),
         ("litigation.total", 0),
     ]
-    assert len(warnings) == 3 and all("fuzzy match" in w for w in warnings)
+    assert len(warnings) == 3 and all("（近似匹配）" in w for w in warnings)
 
 
 def test_money_in_yuan_is_stored_in_wanyuan() -> None:
@@ -360,8 +361,7 @@ def test_money_with_a_count_unit_is_read_in_the_template_unit() -> None:
     fee = next(f for f in facts if f.metric == "legacy.fees_waived")
     assert (fee.value, fee.raw) == (0, "0")
     assert warnings == (
-        "统计表 政府信息公开收费减免金额: unit '条' is not a money unit; read as 元 "
-        "(the template's unit)",
+        "统计表“政府信息公开收费减免金额”：单位“条”不是金额单位，按模板的单位元读取",
     )
 
 
