@@ -87,12 +87,44 @@ def _leave_pages_directory_mode() -> None:
         st.rerun()
 
 
+# Streamlit has no locale setting, and a few of its widgets carry fixed
+# English text that no argument changes. Each rule below replaces one such
+# text by its Chinese meaning, found by a data-testid or ARIA attribute of
+# the element (not by Streamlit's generated class names). The English is
+# hidden (font-size 0) and the Chinese drawn in its place (::after).
+# Checked in Chromium with Streamlit 1.67; if a selector stops matching after
+# an upgrade, the English comes back and nothing else breaks.
+_ZH_TEXT = {
+    # The file uploader's button ("Upload") and its limit line ("50MB per
+    # file"; the 导入 page says 单个不超过 50 MB itself).
+    '[data-testid="stFileUploaderDropzone"] button p': "选择文件",
+    # A select box or multiselect whose filter matches nothing ("No results").
+    '[role="listbox"][data-empty="true"] > [role="option"] > span': "没有匹配的选项",
+    # Under a text or number field while typing ("Press Enter to apply").
+    '[data-testid="InputInstructions"] > span:first-child': "按回车键确认",
+}
+_ZH_CSS = (
+    "\n".join(
+        f"{sel} {{font-size: 0 !important;}}\n"
+        f'{sel}::after {{content: "{text}"; font-size: 0.875rem;}}'
+        for sel, text in _ZH_TEXT.items()
+    )
+    + '\n[data-testid="stFileUploaderDropzoneInstructions"] {display: none;}'
+)
+
+
+def chinese_widget_text() -> None:
+    """Replace Streamlit's own English widget texts by Chinese (see _ZH_TEXT)."""
+    st.html(f"<style>{_ZH_CSS}</style>")
+
+
 def setup_page(title: str) -> None:
     _leave_pages_directory_mode()
     try:
         st.set_page_config(page_title=f"{title} · 政府信息公开年报", layout="wide")
     except st.errors.StreamlitAPIException:
         pass  # already set by dashboard.py in this run
+    chinese_widget_text()
     st.title(title)
 
 
@@ -201,6 +233,7 @@ def url_multiselect(
             format_func=format_func,
             max_selections=max_selections,
             placeholder="选择…（不选 = 全部）",
+            select_all=False,  # its "Select all" / "Select N matches" rows are English
         )
     )
     set_param(param, None if value == default else value)

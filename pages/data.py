@@ -88,6 +88,7 @@ with st.sidebar:
         list(options.scopes),
         default=[s for s in _param_list("scope") if s in options.scopes],
         format_func=lambda s: SCOPE_LABELS.get(s, s),
+        select_all=False,  # "Select all" / "Select N matches" are English
         placeholder="全部",
     )
     regions = st.multiselect(
@@ -95,6 +96,7 @@ with st.sidebar:
         list(region_labels),
         default=[int(r) for r in _param_list("region") if r.isdigit() and int(r) in region_labels],
         format_func=lambda r: region_labels[r],
+        select_all=False,  # "Select all" / "Select N matches" are English
         placeholder="全部地区",
     )
     bodies = st.multiselect(
@@ -102,6 +104,7 @@ with st.sidebar:
         list(body_labels),
         default=[b for b in _param_list("body") if b in body_labels],
         format_func=lambda b: body_labels[b],
+        select_all=False,  # "Select all" / "Select N matches" are English
         placeholder="全部机关",
     )
     chosen_metrics = st.multiselect(
@@ -109,6 +112,7 @@ with st.sidebar:
         list(metric_labels),
         default=[m for m in _param_list("metric") if m in metric_labels],
         format_func=lambda m: metric_labels[m],
+        select_all=False,  # "Select all" / "Select N matches" are English
         placeholder="全部指标",
     )
     source_param = st.query_params.get("source", "")
