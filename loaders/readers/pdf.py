@@ -1,5 +1,8 @@
 """PDF (pdfplumber): the text layer line by line, and ruled tables as grids.
 
+pdfplumber's characters and lines come from pdfium where pdf_objects can
+rebuild them exactly (most pages, several times faster), else from pdfminer.
+
 Per page: pdfplumber finds the ruled tables; their characters are taken out
 of the text so each number appears once, and every text line and table is
 placed by its vertical position. Page footers ("- 5 -", "第5页") are dropped,
@@ -28,6 +31,8 @@ def read(data: bytes, source: str) -> Read:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
 
+    from loaders.readers.pdf_objects import open_document, page_objects
+
     if not data.lstrip()[:1024].count(b"%PDF-"):
         raise LoaderError(source, "not a valid PDF (no %PDF header)", "re-export or re-download it")
     blocks: list[Block] = []
@@ -35,10 +40,21 @@ def read(data: bytes, source: str) -> Read:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = len(pdf.pages)
-            for page in pdf.pages:
-                chars += len(page.chars)
-                unmapped += sum(1 for c in page.chars if c["text"].startswith("(cid:"))
-                blocks.extend(_page_blocks(page))
+            # pdfium reads a page's characters and lines ~10x faster than
+            # pdfminer; where it cannot reproduce pdfminer's objects exactly
+            # (see pdf_objects), pdfplumber parses the page itself.
+            fast = open_document(data)
+            try:
+                for i, page in enumerate(pdf.pages):
+                    objects = page_objects(fast, i, page) if fast is not None else None
+                    if objects is not None:
+                        page._objects = objects  # what page.objects would have parsed
+                    chars += len(page.chars)
+                    unmapped += sum(1 for c in page.chars if c["text"].startswith("(cid:"))
+                    blocks.extend(_page_blocks(page))
+            finally:
+                if fast is not None:
+                    fast.close()
     except PdfminerException as e:
         cause = e.args[0] if e.args else e
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
