@@ -219,15 +219,31 @@ def test_no_merge_makes_a_second_version(corpus_url: str) -> None:
     assert [tuple(r) for r in twice] == [("淮安市", 2024)]
 
 
-def test_overview_no_longer_lists_merged_years_as_missing(corpus_url: str) -> None:
-    from nianbao.queries import common, overview
+def test_ingest_and_rekey_agree_on_every_bundled_report(corpus_url: str) -> None:
+    """The store keys a report from its parsed metadata, the re-key from the
+    stored rows (region by id): both must give the same key."""
+    with get_engine(corpus_url).connect() as conn:
+        summary = issuers.rekey(conn, dry_run=True)
+    assert (summary.reports, summary.rekeyed, summary.renumbered) == (219, 0, 0)
 
-    engine = get_engine(corpus_url)
-    with engine.connect() as conn:
+
+def test_overview_no_longer_lists_merged_years_as_missing(
+    corpus_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """总览 /?region=<平潭综合实验区>&year=2023, its 缺失的年份 table (QA 4)."""
+    from streamlit.testing.v1 import AppTest
+
+    with get_engine(corpus_url).connect() as conn:
         pingtan = conn.scalar(sa.text("SELECT id FROM region WHERE code = '350128'"))
-    f = common.Filters(region_id=pingtan, year=2023)
-    gaps = overview.gaps(overview.coverage(engine, f))
-    missing = set(zip(gaps["issuer_key"], gaps["year"], strict=True))
+    monkeypatch.setenv("DATABASE_URL", corpus_url)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["region"] = str(pingtan)
+    at.query_params["year"] = "2023"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    tables = [t.value for t in at.dataframe if "缺失年份" in t.value.columns]
+    assert len(tables) == 1
+    missing = set(zip(tables[0]["主体"], tables[0]["缺失年份"].astype(int), strict=True))
     assert ("平潭综合实验区", 2014) not in missing
     assert ("平潭综合实验区市场监督管理局", 2016) not in missing
     assert ("平潭综合实验区财政金融局", 2016) not in missing
