@@ -175,3 +175,27 @@ def test_both_downloads_work_one_after_the_other(url: str, monkeypatch: pytest.M
     assert len(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")) == 7
     assert len(_xlsx_rows(xlsx)) == 8
     assert downloads.fetch("nianbao-facts.csv") == csv  # a second click builds it again
+
+
+def test_rows_in_the_same_order_however_the_reports_are_read(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page reads the first reports by a top-N query and the rest only when
+    needed: the rows are the same either way (body, year, report, fact order)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    flt = fq.FactFilter(metrics=("requests.received",))
+    whole, total = fq.facts_table(engine, flt, limit=10_000)
+    monkeypatch.setattr(fq, "FIRST_REPORTS", 2)
+    pieces, total_again = fq.facts_table(engine, flt, limit=10_000)
+    engine.dispose()
+    assert total == total_again == len(whole) > 50
+    pd.testing.assert_frame_equal(whole, pieces)
+    assert whole["报告ID"].nunique() == 20 and len(whole) == 20 * 7  # Table B: 7 columns
+    runs = (whole["报告ID"] != whole["报告ID"].shift()).sum()
+    assert runs == 20  # each report's rows together
+    firsts = whole.drop_duplicates("报告ID")
+    assert list(firsts[["发布机关", "年度"]].itertuples(index=False, name=None)) == sorted(
+        firsts[["发布机关", "年度"]].itertuples(index=False, name=None)
+    )  # by body, then year
