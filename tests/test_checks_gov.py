@@ -37,11 +37,17 @@ def test_consistent_report_passes_everything() -> None:
         "行政诉讼 未经复议直接起诉",
         "行政诉讼 复议后起诉",
     }
-    assert index[("B1", "natural_person")].detail == "natural_person: 5 + 0 = 5 + 0"
-    assert index[("B1", "other_org")].detail == "other_org: 3 + 0 = 3 + 0"
+    assert index[("B1", "natural_person")].detail == (
+        "自然人：本年新收 5 + 上年结转 0 = 办理结果总计 5 + 结转下年 0"
+    )
+    assert index[("B1", "other_org")].detail == (
+        "其他法人或组织：本年新收 3 + 上年结转 0 = 办理结果总计 3 + 结转下年 0"
+    )
+    # the rows of an outcome group are summed under the group's name
     assert index[("B3", "total")].detail == (
-        "total: 8 = 2 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 5"
-        " + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 1"
+        "总计：办理结果总计 8 = （一）予以公开 2 + （二）部分公开 0"
+        " + （三）不予公开（0 + 0 + 0 + 0 + 0 + 0 + 0 + 0） + （四）无法提供（5 + 0 + 0）"
+        " + （五）不予处理（0 + 0 + 0 + 0 + 0） + （六）其他处理（0 + 0 + 1）"
     )
 
 
@@ -52,7 +58,9 @@ def test_b1_fails_when_the_total_row_is_zero() -> None:
     assert b1 == {
         col: "fail" if col in ("natural_person", "total") else "pass" for col in APPLICANT_COLUMNS
     }
-    assert index[("B1", "natural_person")].detail == "natural_person: 3 + 0 ≠ 0 + 0"
+    assert index[("B1", "natural_person")].detail == (
+        "自然人：本年新收 3 + 上年结转 0 ≠ 办理结果总计 0 + 结转下年 0"
+    )
     assert set(statuses(index, "B3").values()) == {"pass"}
     assert set(statuses(index, "B4").values()) == {"pass"}
 
@@ -61,7 +69,9 @@ def test_b3_and_b1_fail_for_a_total_that_lost_its_rows() -> None:
     # 2024-jjf-058: 3 applications, 无法提供 3, but （七）总计 0
     index = results("2024-jjf-058.txt", "gov2021")
     assert index[("B3", "natural_person")].status == "fail"
-    assert index[("B3", "natural_person")].detail.startswith("natural_person: 0 ≠ 0 + 0")
+    assert index[("B3", "natural_person")].detail.startswith(
+        "自然人：办理结果总计 0 ≠ （一）予以公开 0 + （二）部分公开 0"
+    )
     assert index[("B1", "total")].status == "fail"
 
 
@@ -70,7 +80,10 @@ def test_b4_fails_when_the_total_column_is_shifted() -> None:
     index = results("2023-nyn-078.txt", "gov2021")
     one = index[("B4", "一、本年新收政府信息公开申请数量")]
     assert one.status == "fail"
-    assert one.detail == "一、本年新收政府信息公开申请数量: 0 ≠ 6 + 1 + 0 + 0 + 0 + 0"
+    assert one.detail == (
+        "一、本年新收政府信息公开申请数量：总计 0 ≠ 自然人 6 + 商业企业 1 + 科研机构 0"
+        " + 社会公益组织 0 + 法律服务机构 0 + 其他法人或组织 0"
+    )
     assert index[("B4", "二、上年结转政府信息公开申请数量")].status == "fail"
     assert index[("B4", "（七）总计")].status == "pass"
 
@@ -79,7 +92,10 @@ def test_c1_fails_for_an_upheld_review_without_total() -> None:
     # 2024-hzs-051: 行政复议 100000000000000
     index = results("2024-hzs-051.txt", "gov2021")
     c1 = index[("C1", "行政复议")]
-    assert (c1.status, c1.detail) == ("fail", "行政复议: 0 ≠ 1 + 0 + 0 + 0")
+    assert (c1.status, c1.detail) == (
+        "fail",
+        "行政复议：总计 0 ≠ 结果维持 1 + 结果纠正 0 + 其他结果 0 + 尚未审结 0",
+    )
     assert index[("C1", "行政诉讼 复议后起诉")].status == "pass"
 
 
@@ -88,7 +104,10 @@ def test_blank_operands_are_uncertain() -> None:
     index = results("2024-shs-093.txt", "gov2021")
     c1 = index[("C1", "行政复议")]
     assert c1.status == "uncertain"
-    assert c1.detail == "行政复议: – vs – + – + – + – (blank cells); passes if blanks are zero"
+    assert c1.detail == (
+        "行政复议：总计 空白 与 结果维持 空白 + 结果纠正 空白 + 其他结果 空白 + 尚未审结 空白"
+        "（有空白格，空白格按 0 计则成立）"
+    )
 
 
 def test_ambiguous_row_makes_its_rules_uncertain() -> None:
@@ -99,7 +118,8 @@ def test_ambiguous_row_makes_its_rules_uncertain() -> None:
     b1 = index[("B1", "natural_person")]
     assert (b1.status, b1.detail) == (
         "uncertain",
-        "natural_person: 8 + 0 vs 8 + – (blank cells); passes if blanks are zero",
+        "自然人：本年新收 8 + 上年结转 0 与 办理结果总计 8 + 结转下年 空白"
+        "（有空白格，空白格按 0 计则成立）",
     )
 
 
@@ -108,8 +128,14 @@ def test_total_read_by_column_sums_keeps_its_own_failures() -> None:
     # B4 and the 商业企业 column of B1 fail, as printed in the report.
     index = results("2023-zrz-106.txt", "gov2021")
     b4 = index[("B4", "（七）总计")]
-    assert (b4.status, b4.detail) == ("fail", "（七）总计: 19 ≠ 19 + 1 + 0 + 0 + 0 + 0")
-    assert index[("B1", "commercial")].detail == "commercial: 0 + 0 ≠ 1 + 0"
+    assert (b4.status, b4.detail) == (
+        "fail",
+        "（七）总计：总计 19 ≠ 自然人 19 + 商业企业 1 + 科研机构 0 + 社会公益组织 0"
+        " + 法律服务机构 0 + 其他法人或组织 0",
+    )
+    assert index[("B1", "commercial")].detail == (
+        "商业企业：本年新收 0 + 上年结转 0 ≠ 办理结果总计 1 + 结转下年 0"
+    )
     assert index[("B1", "natural_person")].status == "pass"
     assert {k[1] for k, r in index.items() if k[0] == "B3" and r.status == "pass"} == {
         "natural_person", "commercial", "research", "social_org", "legal_services",
@@ -140,18 +166,22 @@ def test_shanghai_2019_numbers_from_format_md() -> None:
     )
     index = {(r.rule, r.subject): r for r in check(facts, "gov2019")}
     assert index[("B1", "natural_person")].status == "pass"
-    assert index[("B1", "natural_person")].detail == "natural_person: 821 + 18 = 767 + 72"
-    assert index[("B1", "total")].detail == "total: 859 + 18 = 805 + 72"
+    assert index[("B1", "natural_person")].detail == (
+        "自然人：本年新收 821 + 上年结转 18 = 办理结果总计 767 + 结转下年 72"
+    )
+    assert index[("B1", "total")].detail == (
+        "总计：本年新收 859 + 上年结转 18 = 办理结果总计 805 + 结转下年 72"
+    )
     commercial = index[("B1", "commercial")]
     assert commercial.status == "uncertain"
-    assert commercial.detail.endswith("passes if blanks are zero")
+    assert commercial.detail.endswith("（有空白格，空白格按 0 计则成立）")
     disclosed = index[("B4", "（一）予以公开")]
     assert disclosed.status == "uncertain"
-    assert disclosed.detail.endswith("does not hold even with blanks as zero")
+    assert disclosed.detail.endswith("（有空白格，即使空白格按 0 计也不成立）")
     # rows that were not parsed at all make B3 uncertain, not failed
     b3 = index[("B3", "natural_person")]
     assert b3.status == "uncertain"
-    assert "(row missing)" in b3.detail
+    assert "（该行缺失）" in b3.detail and b3.detail.endswith("（有行缺失，无法核对）")
 
 
 def test_no_table_no_results() -> None:

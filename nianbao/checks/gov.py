@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from loaders.catalog import APPLICANT_COLUMNS, metrics
 from loaders.model import CheckResult, Fact
+from nianbao.labels import APPLICANT_LABELS
 
 _ONE = "requests.received"
 _TWO = "requests.carried_over"
@@ -28,18 +29,51 @@ _C_PARTS = ("upheld", "corrected", "other", "pending")
 _Missing = object()  # the row is not in the parsed table at all
 Operand = float | None | object
 
+# Short names of the B1 rows for the detail an evaluator reads.
+_B1_NAMES = {
+    _ONE: "本年新收",
+    _TWO: "上年结转",
+    _SEVEN: "办理结果总计",
+    _FOUR: "结转下年",
+}
+_C_PART_NAMES = {
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+}
+
+
+def _name(code: str) -> str:
+    """A Table B row as the template prints it, without its bracketed note."""
+    return _B1_NAMES.get(code) or metrics()[code].label.split("（区分处理")[0]
+
 
 def _show(v: Operand) -> str:
     if v is _Missing:
-        return "(row missing)"
+        return "（该行缺失）"
     if v is None:
-        return "–"
+        return "空白"
     assert isinstance(v, float | int)
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def _sum(vals: Sequence[Operand]) -> str:
-    return " + ".join(_show(v) for v in vals)
+Term = tuple[str, Operand]  # (what the operand is, its value)
+
+
+def _sum(terms: Sequence[Term]) -> str:
+    """'本年新收 5 + 上年结转 0'; the rows of one group (（三）不予公开 1.…8.)
+    share their name: '（三）不予公开（0 + 0 + 1）', in the template's order."""
+    groups: list[tuple[str, list[Operand]]] = []
+    for name, v in terms:
+        if groups and groups[-1][0] == name:
+            groups[-1][1].append(v)
+        else:
+            groups.append((name, [v]))
+    return " + ".join(
+        f"{name} {_show(vs[0])}" if len(vs) == 1 else f"{name}（{' + '.join(map(_show, vs))}）"
+        for name, vs in groups
+    )
 
 
 def _total(vals: Sequence[Operand]) -> float:
@@ -48,27 +82,32 @@ def _total(vals: Sequence[Operand]) -> float:
 
 
 def _equation(
-    rule: str, subject: str, left: Sequence[Operand], right: Sequence[Operand]
+    rule: str, subject: str, shown: str, left: Sequence[Term], right: Sequence[Term]
 ) -> CheckResult:
-    """sum(left) = sum(right), with the tri-state verdict and a readable detail."""
+    """sum(left) = sum(right), with the tri-state verdict and a detail in the table's words.
+
+    ``subject`` is the key stored with the result (an applicant key, a row
+    label); ``shown`` is how the detail names it.
+    """
     text_l, text_r = _sum(left), _sum(right)
-    ops = [*left, *right]
+    lv, rv = [v for _, v in left], [v for _, v in right]
+    ops = [*lv, *rv]
     if any(v is _Missing for v in ops):
-        return CheckResult(rule, "uncertain", f"{subject}: {text_l} vs {text_r}", subject)
+        return CheckResult(
+            rule, "uncertain", f"{shown}：{text_l} 与 {text_r}（有行缺失，无法核对）", subject
+        )
     if any(v is None for v in ops):
-        zero_l, zero_r = _total(left), _total(right)
         tail = (
-            "passes if blanks are zero"
-            if abs(zero_l - zero_r) < 1e-9
-            else "does not hold even with blanks as zero"
+            "空白格按 0 计则成立"
+            if abs(_total(lv) - _total(rv)) < 1e-9
+            else "即使空白格按 0 计也不成立"
         )
         return CheckResult(
-            rule, "uncertain", f"{subject}: {text_l} vs {text_r} (blank cells); {tail}", subject
+            rule, "uncertain", f"{shown}：{text_l} 与 {text_r}（有空白格，{tail}）", subject
         )
-    total_l, total_r = _total(left), _total(right)
-    if abs(total_l - total_r) < 1e-9:
-        return CheckResult(rule, "pass", f"{subject}: {text_l} = {text_r}", subject)
-    return CheckResult(rule, "fail", f"{subject}: {text_l} ≠ {text_r}", subject)
+    if abs(_total(lv) - _total(rv)) < 1e-9:
+        return CheckResult(rule, "pass", f"{shown}：{text_l} = {text_r}", subject)
+    return CheckResult(rule, "fail", f"{shown}：{text_l} ≠ {text_r}", subject)
 
 
 def _outcome_rows(present: set[str], fmt: str) -> list[str]:
@@ -95,15 +134,33 @@ def check(facts: Sequence[Fact], fmt: str) -> tuple[CheckResult, ...]:
     def b(metric: str, col: str) -> Operand:
         return cells.get((metric, col), _Missing)
 
+    def t(metric: str, col: str) -> Term:
+        return (_name(metric), b(metric, col))
+
     out: list[CheckResult] = []
     if any(m.startswith("requests.") for m in present):
         for col in APPLICANT_COLUMNS:
             out.append(
-                _equation("B1", col, [b(_ONE, col), b(_TWO, col)], [b(_SEVEN, col), b(_FOUR, col)])
+                _equation(
+                    "B1",
+                    col,
+                    APPLICANT_LABELS[col],
+                    [t(_ONE, col), t(_TWO, col)],
+                    [t(_SEVEN, col), t(_FOUR, col)],
+                )
             )
         outcomes = _outcome_rows(present, fmt)
         for col in APPLICANT_COLUMNS:
-            out.append(_equation("B3", col, [b(_SEVEN, col)], [b(o, col) for o in outcomes]))
+            out.append(
+                _equation(
+                    "B3",
+                    col,
+                    APPLICANT_LABELS[col],
+                    [t(_SEVEN, col)],
+                    # an outcome group's rows under the group's name (see _sum)
+                    [(_name(o).split(" ")[0], b(o, col)) for o in outcomes],
+                )
+            )
         rows = [code for code, m in metrics().items() if m.table == "B" and code in present]
         for code in rows:
             label = metrics()[code].label
@@ -111,14 +168,16 @@ def check(facts: Sequence[Fact], fmt: str) -> tuple[CheckResult, ...]:
                 _equation(
                     "B4",
                     label,
-                    [b(code, "total")],
-                    [b(code, col) for col in APPLICANT_COLUMNS[:-1]],
+                    label,
+                    [("总计", b(code, "total"))],
+                    [(APPLICANT_LABELS[col], b(code, col)) for col in APPLICANT_COLUMNS[:-1]],
                 )
             )
     if any(m.startswith(("review.", "litigation.")) for m in present):
         for prefix, name in _C_BLOCKS:
-            parts = [cells.get((f"{prefix}.{p}", None), _Missing) for p in _C_PARTS]
-            out.append(
-                _equation("C1", name, [cells.get((f"{prefix}.total", None), _Missing)], parts)
-            )
+            parts = [
+                (_C_PART_NAMES[p], cells.get((f"{prefix}.{p}", None), _Missing)) for p in _C_PARTS
+            ]
+            total = ("总计", cells.get((f"{prefix}.total", None), _Missing))
+            out.append(_equation("C1", name, name, [total], parts))
     return tuple(out)

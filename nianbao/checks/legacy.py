@@ -1,7 +1,7 @@
 """P1–P7, P11 for the pre-2019 tables (FORMAT.md §4.2).
 
 Conventions (FORMAT.md §4): a blank operand (value None) never fails a rule; the
-rule is uncertain, and the detail says “passes if blanks are zero” when it would.
+rule is uncertain, and the detail says “空白格按 0 计则成立” when it would.
 A rule whose total is not in the document is not emitted; neither is a sum rule
 none of whose parts is printed. The parts are the rows the table prints: the
 national table has 4 channels, the Fujian tables 6 (or 当面 / 网上 / 信函、传真).
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from loaders.catalog import metrics
 from loaders.model import CheckResult, Fact
 
 # Rule -> (total, parts). Parts absent from the document are left out of the sum.
@@ -109,8 +110,13 @@ _TRUNCATED_CHANNELS = {
 
 def _fmt(v: float | None) -> str:
     if v is None:
-        return "blank"
+        return "空白"
     return str(int(v)) if v == int(v) else f"{v:g}"
+
+
+def _term(code: str, v: float | None) -> str:
+    """'（一）收到申请数 12': the row as the template prints it, and its value."""
+    return f"{metrics()[code].label} {_fmt(v)}"
 
 
 def _values(facts: Sequence[Fact]) -> dict[str, float | None]:
@@ -131,18 +137,18 @@ def _sum_rule(rule: str, total: str, parts: tuple[str, ...], v: dict[str, float 
         return None
     t = v[total]
     ps = [v[p] for p in present]
-    detail = f"{_fmt(t)} = " + " + ".join(_fmt(x) for x in ps)
+    detail = f"{_term(total, t)} = " + " + ".join(_term(p, v[p]) for p in present)
     subject = total
     if rule == "P1" and set(present) == _TRUNCATED_CHANNELS:
         return CheckResult(
             rule,
             "uncertain",
-            detail + "; the table ends after 电子邮件申请数, the other channels are missing",
+            detail + "（表格止于电子邮件申请数，其他申请渠道缺失，无法核对）",
             subject,
         )
     if t is None or any(x is None for x in ps):
         zero = sum(x or 0 for x in ps) == (t or 0)
-        note = "; passes if blanks are zero" if zero else "; fails if blanks are zero"
+        note = "（有空白格，空白格按 0 计则成立）" if zero else "（有空白格，空白格按 0 计不成立）"
         if not zero and t is not None and sum(x or 0 for x in ps) > t:
             # parts alone already exceed the total: blanks cannot repair it
             return CheckResult(rule, "fail", detail.replace(" = ", " ≠ ", 1), subject)
@@ -151,7 +157,7 @@ def _sum_rule(rule: str, total: str, parts: tuple[str, ...], v: dict[str, float 
     if s == t:
         return CheckResult(rule, "pass", detail, subject)
     return CheckResult(
-        rule, "fail", detail.replace(" = ", " ≠ ", 1) + f" (parts sum to {_fmt(s)})", subject
+        rule, "fail", detail.replace(" = ", " ≠ ", 1) + f"（各项之和为 {_fmt(s)}）", subject
     )
 
 
@@ -166,11 +172,11 @@ def check(facts: Sequence[Fact]) -> tuple[CheckResult, ...]:
         if total not in v or part not in v:
             continue
         p, t = v[part], v[total]
-        detail = f"{_fmt(p)} ≤ {_fmt(t)}"
+        detail = f"{_term(part, p)} ≤ {_term(total, t)}"
         if p is None or t is None:
-            out.append(CheckResult(rule, "uncertain", detail, part))
+            out.append(CheckResult(rule, "uncertain", detail + "（有空白格，无法核对）", part))
         elif p <= t:
             out.append(CheckResult(rule, "pass", detail, part))
         else:
-            out.append(CheckResult(rule, "fail", f"{_fmt(p)} > {_fmt(t)}", part))
+            out.append(CheckResult(rule, "fail", f"{_term(part, p)} > {_term(total, t)}", part))
     return tuple(out)
