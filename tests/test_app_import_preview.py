@@ -1,14 +1,13 @@
 """导入: the preview says, before anything is written, what 保存 would do (QA 9).
 
 Run on the shared dashboard test database, which holds the real report
-pingtan/2023-main-017.txt (平潭综合实验区 2023, version 1). Tests that save
-work on a copy of that database.
+pingtan/2023-main-017.txt (平潭综合实验区 2023, version 1). The test that
+saves works on a database of its own.
 """
 
 from __future__ import annotations
 
 import html
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,9 +84,11 @@ def test_a_corrected_copy_says_it_will_replace_version_1(url: str) -> None:
 def test_two_files_for_one_body_and_year_are_a_conflict_the_user_settles(
     url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copy = tmp_path / "copy.db"
-    shutil.copy(url.removeprefix("sqlite:///"), copy)
-    copy_url = f"sqlite:///{copy}"
+    # A database of its own holding the same report (the shared one stays read-only).
+    from nianbao.store import ingest_paths
+
+    copy_url = f"sqlite:///{tmp_path / 'own.db'}"
+    assert not ingest_paths([FILE], url=copy_url, progress=False).failures
     monkeypatch.setenv("DATABASE_URL", copy_url)
 
     at = _upload(("a.txt", CORRECTED), ("b.txt", CORRECTED_AGAIN))
