@@ -41,6 +41,7 @@ def free_port() -> int:
 
 
 def streamlit_command(port: int, headless: bool = True) -> list[str]:
+    """The ``streamlit run dashboard.py`` command line shared by serve and tests."""
     command = [
         sys.executable,
         "-m",
@@ -54,14 +55,7 @@ def streamlit_command(port: int, headless: bool = True) -> list[str]:
         "false",
     ]
     if headless:
-        command += [
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.fileWatcherType",
-            "none",
-        ]
+        command += ["--server.headless", "true"]
     return command
 
 
@@ -85,7 +79,14 @@ def running_dashboard(database_url: str) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        streamlit_command(port),
+        # Local only, and no reloads while a test or a screenshot is running.
+        [
+            *streamlit_command(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -27,6 +27,7 @@ from typing import Any, get_args
 
 from loaders.errors import LoaderError
 from loaders.model import CheckResult, ParsedReport, Scope
+from nianbao.app_server import DASHBOARD, streamlit_command
 from nianbao.db import REPO, StorageError, database_url, display_url
 from nianbao.store import (
     BATCH_REPORTS,
@@ -38,7 +39,6 @@ from nianbao.store import (
 )
 
 BUNDLED_REPORTS = REPO / "data" / "reports"
-DASHBOARD = REPO / "dashboard.py"
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -275,20 +275,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if not DASHBOARD.is_file():
         print(f"error: {DASHBOARD} not found (run from a clone of the repository)", file=sys.stderr)
         return EXIT_USAGE
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(DASHBOARD),
-        "--server.port",
-        str(args.port),
-        # No usage statistics sent to Streamlit's servers from a reports database.
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    if not sys.stdout.isatty():
-        command += ["--server.headless", "true"]
+    # Headless when not on a terminal (a service, a container): no browser to open.
+    command = streamlit_command(args.port, headless=not sys.stdout.isatty())
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)
