@@ -77,8 +77,11 @@ def overview_page() -> None:
         year = ui.url_selectbox("年份", years[::-1], "year", default=max(years))
 
     _headline(f, year)
-    _coverage(place.with_(bodies=f.bodies))
-    _problems(place.with_(bodies=f.bodies), year)
+    # the body list (one pass over the reports) also says which bodies the
+    # coverage grid shows and which may have missing years
+    listed = body_df[body_df["issuer_key"].isin(f.bodies)] if f.bodies else body_df
+    _coverage(place.with_(bodies=f.bodies), listed)
+    _problems(place.with_(bodies=f.bodies), year, listed)
 
 
 def _change_note(row: Any) -> str:
@@ -138,15 +141,16 @@ def _headline(f: common.Filters, year: int) -> None:
         st.caption(f"这些数字背后有 {n} 份报告；选择主体或地区后可在此打开单份报告。")
 
 
-def _coverage(f: common.Filters) -> None:
+def _coverage(f: common.Filters, body_df: Any) -> None:
     st.subheader("已导入的报告")
     summary = ui.query(overview.coverage_summary, f)
     if summary.empty:
         st.info("没有报告。")
         return
-    cov = ui.query(overview.coverage, f)
-    n_bodies = int(summary["n_bodies"].iloc[0])
-    first, last = int(summary["first_year"].iloc[0]), int(summary["last_year"].iloc[0])
+    top = body_df.sort_values(["n_reports", "issuer_key"], ascending=[False, True])
+    cov = ui.query(overview.coverage, f, tuple(top["issuer_key"].head(overview.COVERAGE_BODIES)))
+    n_bodies = len(body_df)
+    first, last = int(body_df["first_year"].min()), int(body_df["last_year"].max())
     st.caption(
         f"所有范围（政府、部门、乡镇街道、其他）：{int(summary['n_reports'].sum())} 份报告，"
         f"{n_bodies} 个主体，{first}–{last} 年"
@@ -183,7 +187,7 @@ def _coverage(f: common.Filters) -> None:
     )
 
 
-def _problems(f: common.Filters, year: int) -> None:
+def _problems(f: common.Filters, year: int, body_df: Any) -> None:
     st.subheader("问题")
     left, right = st.columns(2)
     with left:
@@ -212,7 +216,7 @@ def _problems(f: common.Filters, year: int) -> None:
             )
     with right:
         st.markdown("**缺失的年份**（主体首末年份之间没有报告）")
-        gaps = ui.query(overview.gaps, f)
+        gaps = ui.query(overview.gaps, f, overview.gap_candidates(body_df))
         if gaps.empty:
             st.caption("没有缺失的年份。")
         else:

@@ -130,7 +130,10 @@ def test_failed_checks_and_gaps(engine: Engine) -> None:
     assert jjf_2023 in set(failed.loc[failed["rule"] == "B1", "report_id"])
     by_rule = overview.failed_by_rule(engine, common.Filters()).set_index("rule")
     assert by_rule.loc["B1", "n_reports"] >= 1
-    gaps = overview.gaps(engine, common.Filters(bodies=(PINGTAN,)))
+    pt = common.Filters(bodies=(PINGTAN,))
+    body_df = common.bodies(engine, common.Filters())
+    assert PINGTAN in overview.gap_candidates(body_df)
+    gaps = overview.gaps(engine, pt, overview.gap_candidates(body_df))
     assert (PINGTAN, 2022) in set(zip(gaps["issuer_key"], gaps["year"], strict=True))
 
 

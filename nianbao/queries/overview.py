@@ -34,18 +34,14 @@ _RATE_PARTS = ("disclosed", "partially_disclosed", "requests_closed")
 COVERAGE_BODIES = 500  # the grid's data table; the chart draws the first 60
 
 
-def coverage(engine: Engine, f: Filters, limit: int = COVERAGE_BODIES) -> pd.DataFrame:
-    """Reports per body, year and format (the coverage grid) for the ``limit``
-    bodies with the most reports (all of them on a small corpus)."""
+def coverage(engine: Engine, f: Filters, bodies: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Reports per body, year and format (the coverage grid), for ``bodies``
+    (e.g. the pages' body list cut to the COVERAGE_BODIES with most reports,
+    so a national corpus is not read report by report) or every body of ``f``."""
     r = REPORT.c
     conds = [r.year.is_not(None), *report_conditions(f.with_(year=None))]
-    top = (
-        select(r.issuer_key)
-        .where(*conds)
-        .group_by(r.issuer_key)
-        .order_by(func.count().desc(), r.issuer_key)
-        .limit(limit)
-    )
+    if bodies is not None:
+        conds.append(r.issuer_key.in_(bodies))
     stmt = (
         select(
             r.issuer_key,
@@ -56,7 +52,7 @@ def coverage(engine: Engine, f: Filters, limit: int = COVERAGE_BODIES) -> pd.Dat
             func.count().label("n_reports"),
             func.min(r.id).label("report_id"),
         )
-        .where(r.issuer_key.in_(top), *conds)
+        .where(*conds)
         .group_by(r.issuer_key, r.scope, r.region_id, r.year, r.format)
         .order_by(r.region_id, r.scope, r.issuer_key, r.year)
     )
@@ -64,23 +60,16 @@ def coverage(engine: Engine, f: Filters, limit: int = COVERAGE_BODIES) -> pd.Dat
 
 
 def coverage_summary(engine: Engine, f: Filters) -> pd.DataFrame:
-    """Reports per format, with the bodies and the year span of all of them:
-    columns format, n_reports, n_bodies (all formats), first_year, last_year."""
+    """Reports per format (of a known year): columns format, n_reports."""
     r = REPORT.c
     conds = [r.year.is_not(None), *report_conditions(f.with_(year=None))]
-    with engine.connect() as conn:
-        n_bodies, first, last = conn.execute(
-            select(func.count(func.distinct(r.issuer_key)), func.min(r.year), func.max(r.year))
-            .where(*conds)
-        ).one()
-    df = read(
+    # "+ ''": grouping by an expression lets SQLite read the narrow filter
+    # index instead of walking the (year, format) index row by row
+    fmt = (r.format + "").label("format")
+    return read(
         engine,
-        select(r.format, func.count().label("n_reports")).where(*conds).group_by(r.format),
+        select(fmt, func.count().label("n_reports")).where(*conds).group_by(fmt).order_by(fmt),
     )
-    df["n_bodies"] = int(n_bodies or 0)
-    df["first_year"] = first
-    df["last_year"] = last
-    return df
 
 
 def _rate_cols(cols: dict[str, Any]) -> tuple[Any, Any, Any]:
@@ -308,28 +297,27 @@ def failed_by_rule(engine: Engine, f: Filters) -> pd.DataFrame:
 GAP_BODIES = 200
 
 
-def gaps(engine: Engine, f: Filters, limit: int = GAP_BODIES) -> pd.DataFrame:
+def gap_candidates(bodies: pd.DataFrame, limit: int = GAP_BODIES) -> tuple[str, ...]:
+    """Bodies of :func:`common.bodies` with fewer reports than years in their
+    span (one current report per body and year), the first ``limit`` by name."""
+    span = bodies["last_year"] - bodies["first_year"] + 1
+    holed = bodies.loc[bodies["n_reports"] < span, "issuer_key"]
+    return tuple(sorted(holed)[:limit])
+
+
+def gaps(engine: Engine, f: Filters, bodies: tuple[str, ...]) -> pd.DataFrame:
     """(body, year) with no report between the body's first and last year, for
-    the first ``limit`` bodies (by name) that have such a gap. The bodies are
-    found in SQL (fewer distinct years than the span), so only their years are read."""
+    ``bodies`` (see :func:`gap_candidates`): only their years are read."""
+    cols = ["issuer_key", "year", "first_year", "last_year"]
+    if not bodies:
+        return pd.DataFrame(columns=cols)
     r = REPORT.c
-    conds = [r.year.is_not(None), *report_conditions(f.with_(year=None))]
-    span = func.max(r.year) - func.min(r.year) + 1
-    holed = (
-        select(r.issuer_key)
-        .where(*conds)
-        .group_by(r.issuer_key)
-        .having(func.count(func.distinct(r.year)) < span)
-        .order_by(r.issuer_key)
-        .limit(limit)
-    )
-    have = read(
-        engine, select(r.issuer_key, r.year).where(r.issuer_key.in_(holed), *conds).distinct()
-    )
+    conds = [r.year.is_not(None), r.issuer_key.in_(bodies), *report_conditions(f.with_(year=None))]
+    have = read(engine, select(r.issuer_key, r.year).where(*conds).distinct())
     rows = []
     for body, grp in have.groupby("issuer_key"):
         years_ = {int(y) for y in grp["year"]}
         for y in range(min(years_), max(years_) + 1):
             if y not in years_:
                 rows.append((body, y, min(years_), max(years_)))
-    return pd.DataFrame(rows, columns=["issuer_key", "year", "first_year", "last_year"])
+    return pd.DataFrame(rows, columns=cols)
