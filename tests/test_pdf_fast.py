@@ -119,3 +119,104 @@ def test_pdf_parse_rate_at_least_five_per_core():
             load(data)
         best = min(best, (time.process_time() - start) / 3)
     assert 1 / best >= 5, f"{1 / best:.1f} reports/s"
+
+
+# --- small PDFs that try the corners of the PDF text and path model ------------
+
+
+def _one_page_pdf(
+    content: bytes, mediabox: bytes = b"[0 0 595 842]", page_extra: bytes = b""
+) -> bytes:
+    """One page in standard Helvetica (pdfminer takes its metrics from its AFM table)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Contents 5 0 R %s"
+        b"/Resources << /Font << /F1 3 0 R >> >> >>" % (mediabox, page_extra),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+_TABLE = (
+    b"0.5 w 72 700 m 372 700 l S 72 680 m 372 680 l S 72 660 m 372 660 l S "
+    b"72 700 m 72 660 l S 172 700 m 172 660 l S 272 700 m 272 660 l S 372 700 m 372 660 l S "
+    b"BT /F1 10 Tf 80 686 Td (Item) Tj 100 0 Td (2023) Tj 100 0 Td (2024) Tj ET "
+    b"BT /F1 10 Tf 80 666 Td (Total) Tj 100 0 Td (12) Tj 100 0 Td (34) Tj ET "
+    b"BT /F1 10 Tf 72 600 Td (Text below the table) Tj ET"
+)
+# Pages the fast path must take, each with something pdfium could get wrong.
+FAST = {
+    "char spacing": b"BT /F1 10 Tf 2 Tc 72 700 Td (Spaced out) Tj ET",
+    "word spacing": b"BT /F1 10 Tf 5 Tw 72 700 Td (Word spacing here) Tj ET",
+    "horizontal scaling": b"BT /F1 10 Tf 150 Tz 72 700 Td (Wide text) Tj ET",
+    "rise": b"BT /F1 10 Tf 72 700 Td (Base) Tj 3 Ts (Rise) Tj ET",
+    "kerning": b"BT /F1 10 Tf 72 700 Td [(A) -500 (B) 200 (C)] TJ ET",
+    "scaled": b"q 2 0 0 2 10 20 cm BT /F1 10 Tf 30 300 Td (Scaled) Tj ET Q",
+    "flipped like WPS": b"q 1 0 0 -1 0 842 cm BT /F1 10 Tf 1 0 0 -1 72 100 Tm (Flipped) Tj ET Q",
+    "invisible OCR text": b"BT 3 Tr /F1 10 Tf 72 700 Td (Hidden OCR) Tj ET",
+    "clipped away": b"q 0 0 100 100 re W n BT /F1 10 Tf 300 700 Td (Clipped) Tj ET Q",
+    "off the page": b"BT /F1 10 Tf 700 700 Td (Off page) Tj ET BT /F1 10 Tf 72 680 Td (On) Tj ET",
+    "paths": b"1 w 72 600 m 300 600 l S 72 500 200 50 re f 72 400 m 150 400 l 150 450 l h S "
+    b"72 300 m 100 350 150 350 200 300 c S 300 300 m 320 320 340 300 v f "
+    b"72 200 m 100 200 l 72 180 m 100 180 l S 400 200 50 50 re 460 200 50 50 re B 0 0 m 10 10 l n",
+    "ruled table": _TABLE,
+}
+# Pages pdfium reads differently from pdfminer: they must fall back.
+SLOW = {
+    "rotated text": (b"BT /F1 10 Tf 0 1 -1 0 300 300 Tm (Rotated) Tj ET", {}),
+    # pdfium's text page drops a text object drawn again over itself; pdfminer keeps both.
+    "drawn twice": (b"BT /F1 10 Tf 72 700 Td (Bold) Tj ET " * 2, {}),
+    "mediabox offset": (_TABLE, {"mediabox": b"[10 20 605 862]"}),
+    "cropbox": (_TABLE, {"page_extra": b"/CropBox [50 50 500 800] "}),
+}
+
+
+def _fast_and_slow(data: bytes):
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        doc = open_document(data)
+        fast = page_objects(doc, 0, pdf.pages[0])
+        doc.close()
+        return fast, pdf.pages[0].objects
+
+
+@pytest.mark.parametrize("content", FAST.values(), ids=list(FAST))
+def test_fast_path_equals_pdfminer_on_edge_cases(content):
+    fast, slow = _fast_and_slow(_one_page_pdf(content))
+    assert fast is not None
+    for kind in ("char", "line", "rect", "curve"):
+        want, got = slow.get(kind, []), fast.get(kind, [])
+        assert [c.get("text") for c in got] == [c.get("text") for c in want], kind
+        for w, g in zip(want, got, strict=True):
+            for key in ("x0", "x1", "top", "bottom"):
+                assert g[key] == pytest.approx(w[key], abs=1e-3), (kind, key, w)
+
+
+@pytest.mark.parametrize("case", SLOW.values(), ids=list(SLOW))
+def test_fallback_to_pdfminer(case):
+    content, page_args = case
+    data = _one_page_pdf(content, **page_args)
+    fast, _ = _fast_and_slow(data)
+    assert fast is None
+
+
+def test_reader_same_blocks_with_and_without_fast_path(monkeypatch):
+    data = _one_page_pdf(_TABLE)
+    with_fast = load(data)
+    assert with_fast.tables[0].rows == (("Item", "2023", "2024"), ("Total", "12", "34"))
+    assert with_fast.blocks[-1] == Paragraph("Text below the table")
+    monkeypatch.setattr("loaders.readers.pdf_objects.page_objects", lambda *a: None)
+    assert load(data).blocks == with_fast.blocks

@@ -171,7 +171,7 @@ def _chars(
         if R.FPDFText_HasUnicodeMapError(text_page, i):
             return None  # pdfminer reports these as "(cid:N)"
         obj = R.FPDFText_GetTextObject(text_page, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        key = ctypes.c_void_p.from_buffer(obj).value or 0
         if key not in by_object:
             by_object[key] = _font(obj, size_out, name_buf, fonts)
         found = by_object[key]
