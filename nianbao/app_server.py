@@ -73,6 +73,9 @@ def wait_until_up(base: str, proc: subprocess.Popen[bytes], timeout: float = 90.
     raise RuntimeError(f"streamlit did not answer on {base} within {timeout:.0f} s")
 
 
+LOCAL_ONLY = ["--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+
+
 @contextmanager
 def running_dashboard(database_url: str) -> Iterator[str]:
     """The dashboard on ``database_url``, up and answering; yields its base URL."""
