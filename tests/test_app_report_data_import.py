@@ -23,7 +23,6 @@ from streamlit.testing.v1 import AppTest
 from test_official_layout import html_grid
 from test_report_queries import build_small_db
 
-from loaders.catalog import metrics as catalog_metrics
 from nianbao import official_layout, ui_text
 from nianbao.labels import rule_label
 from nianbao.models import Report
@@ -354,22 +353,7 @@ def test_data_page_bad_years_param_is_a_message(db_url: str) -> None:
 # --- 指标说明 -------------------------------------------------------------------
 
 
-def test_metrics_page_lists_every_metric_and_series_with_counts(db_url: str) -> None:
-    at = _run("metrics.py")
-    series = _frame_with(at, "系列", "跨时期可比性").set_index("系列")
-    assert len(series) == 14
-    assert series.loc["requests_received", "报告数（2019年以前）"] == 1
-    assert series.loc["requests_received", "报告数（2019年以后）"] == 2
-    assert series.loc["withheld", "跨时期可比性"] == "近似可比"
-    metrics = _frame_with(at, "代码", "官方名称", "事实数").set_index("代码")
-    assert list(metrics.index) == list(catalog_metrics())
-    assert metrics.loc["requests.received", "事实数"] == 14
-    assert metrics.loc["requests.received", "官方名称"] == "一、本年新收政府信息公开申请数量"
-    assert metrics.loc["legacy.requests.extended", "事实数"] == 1  # a blank cell is a fact
-    at.text_input[0].input("复议").run()
-    found = _frame_with(at, "代码", "官方名称", "事实数")
-    assert set(found["代码"]) >= {"review.total", "litigation.after_review.total"}
-    assert all("复议" in label for label in found["官方名称"])
+# The 指标说明 page is tested in test_app_metrics.py.
 
 
 # --- 导入 -----------------------------------------------------------------------------
