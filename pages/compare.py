@@ -12,6 +12,11 @@ from nianbao.queries import common, compare
 ui.setup_page("对比")
 
 MAX_DRAWN = 40  # bars / heatmap rows drawn; the table always has every body
+# Above this many bodies (a national scope: ~8k bodies a year at 100k reports)
+# the ranking table holds the sort key and its denominator only, and the other
+# figures are read for the bodies drawn: a table of every figure for thousands
+# of bodies helps no reader and cost most of the page's second.
+MAX_FULL = 300
 HEATMAP_KEYS = [
     "requests_received",
     "requests_closed",
@@ -54,8 +59,10 @@ def notes(d: pd.DataFrame, key: str) -> list[str]:
     note on every such row would drown the rest)."""
     joined = pd.Series("", index=d.index)
     for rate, name in compare.RATES.items():
+        if rate not in d:
+            continue
         state = d[f"{rate}__state"]
-        n = d[f"{rate}__n"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
+        n = d[f"{rate}__n"].round().astype("Int64").astype("string").fillna("")
         part = (name + "样本小（分母 " + n + "）").where(state == "small", "")
         if rate == key:
             part = part.where(state != "zero", f"{name}无法计算（分母为0）")
@@ -73,8 +80,11 @@ def scope_name(scope: str | None) -> str:
 def ranking_table(d: pd.DataFrame, key: str) -> pd.DataFrame:
     """``d`` from compare.rank_bodies: rank, body, scope, counts, rates (%) with denominators."""
     out = pd.DataFrame({"排名": d["rank"], "主体": d["issuer_key"]})
-    out["范围"] = [scope_name(s) for s in d["scope"]]
+    scopes = {s: scope_name(s) for s in d["scope"].dropna().unique()}
+    out["范围"] = d["scope"].map(scopes)
     for k in TABLE_ORDER:
+        if k not in d:
+            continue  # not read for a large scope
         if k in compare.RATES:
             out[compare.RATES[k]] = d[k] * 100
             out[den_label(k)] = d[f"{k}__n"]
@@ -99,12 +109,14 @@ def styled(table: pd.DataFrame, d: pd.DataFrame):  # type: ignore[no-untyped-def
     """
     if len(table) > 300:
         return table
-    rates = list(compare.RATES.values())
+    rates = [c for c in compare.RATES.values() if c in table]
     counts = [c for c in table.columns if c not in rates and table[c].dtype.kind in "fi"]
     st_ = table.style.format(_num, subset=counts).format(
         lambda v: "" if pd.isna(v) else f"{v:.1f}%", subset=rates
     )
     for rate, name in compare.RATES.items():
+        if rate not in d:
+            continue
         state = d[f"{rate}__state"].to_numpy()
         zero = table.index[state == "zero"]
         small = table.index[state == "small"]
@@ -183,9 +195,13 @@ with st.sidebar:
         ui.set_param("small", "1" if small_ranked else None)
 
 f = base.with_(year=year, bodies=tuple(chosen))
-data = ui.query(compare.compare_bodies, f)
+full = len(chosen or with_report) <= MAX_FULL
+data = ui.query(
+    compare.compare_bodies, f, compare.COMPARE_MEASURES if full else compare.keys_for(key)
+)
 st.subheader(f"{year}年 · {compare.measure_label(key)}")
-absent = [b for b in chosen if b not in set(data["issuer_key"])]
+found = set(data["issuer_key"])
+absent = [b for b in chosen if b not in found]
 if absent:
     st.warning("；".join(f"{b}：{year}年无报告" for b in absent))
 ranked = compare.rank_bodies(data, key, small_ranked) if not data.empty else data
@@ -227,6 +243,11 @@ else:
         else:
             why = f"缺失 {len(unranked)} 个"
         st.caption(f"未参与排名、图中未画出的主体：{why}（见排名表末尾）。")
+    if not full:
+        st.caption(
+            f"范围内主体较多（{len(data):,} 个），排名表只列排序指标及其分母；"
+            "图和“主体 × 指标”是排名前列的主体。选择主体或缩小地区可看全部指标。"
+        )
     unit = "%" if key in compare.RATES else ""
     table = ranking_table(ranked, key)
     shown_names = drawn.assign(
@@ -256,6 +277,9 @@ else:
 
     st.markdown("**主体 × 指标**")
     heat = ranked.head(MAX_DRAWN)
+    if not full:  # every figure, for the bodies drawn only
+        more = ui.query(compare.compare_bodies, f.with_(bodies=tuple(heat["issuer_key"])))
+        heat = heat[["issuer_key", "rank"]].merge(more, on="issuer_key", how="left")
     norm = compare.normalise(heat, HEATMAP_KEYS)
     labels = {k: compare.measure_label(k) for k in HEATMAP_KEYS}
     ui.chart(
@@ -266,18 +290,21 @@ else:
 
 st.subheader("两份报告并排")
 # Chosen bodies: their reports of every year (e.g. one body 2023 vs 2022);
-# otherwise the reports of the chosen year.
-reps = ui.query(
-    common.reports, base.with_(bodies=tuple(chosen)) if chosen else base.with_(year=year)
-)
+# otherwise the reports of the chosen year (of the bodies drawn, in a large scope).
+if chosen:
+    pool = base.with_(bodies=tuple(chosen))
+elif full or data.empty:
+    pool = base.with_(year=year)
+else:
+    pool = base.with_(year=year, bodies=tuple(ranked["issuer_key"].head(MAX_DRAWN)))
+reps = ui.query(common.reports, pool)
 if len(reps) < 2:
     st.info("所选范围内不足两份报告。")
     st.stop()
 
-names = {
-    int(r.id): f"{r.issuer_key} · {r.year} · {label(FORMAT_LABELS, r.format)}"
-    for r in reps.itertuples()
-}
+fmt_names = reps["format"].map(FORMAT_LABELS).fillna(reps["format"]).fillna("")
+texts = reps["issuer_key"] + " · " + reps["year"].astype("string") + " · " + fmt_names
+names = dict(zip(reps["id"].astype(int).tolist(), texts.tolist(), strict=True))
 formats = dict(zip(reps["id"].astype(int), reps["format"], strict=True))
 ids = list(names)
 ranked_ids = [int(t[0]) for t in ranked["report_ids"] if t] if not data.empty else []
