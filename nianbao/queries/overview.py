@@ -112,58 +112,56 @@ def headline(engine: Engine, f: Filters, year: int) -> pd.DataFrame:
         .where(*report_conditions(f2))
         .cte("per_report")
     )
-    col = {k: b.c[k.replace(".", "_")] for k in all_keys}
-
-    # Per scope and year: sums and counts.
-    known, num, den = _rate_cols(col)
-    per_year = [b.c.scope, b.c.year]
-    for k, m in zip(all_keys, ms, strict=True):
-        c = col[k]
-        per_year += [
-            func.sum(c).label(f"{k}__sum"),
-            func.count(c).label(f"{k}__n"),
-            func.count(case((b.c.format.in_(measure_formats(m)), 1))).label(f"{k}__all"),
-        ]
-    rate_formats = set.intersection(*(set(measure_formats(measure(k))) for k in _RATE_PARTS))
-    per_year += [
-        func.sum(case((known, num))).label("rate__num"),
-        func.sum(case((known, den))).label("rate__den"),
-        func.count(case((known, 1))).label("rate__n"),
-        func.count(case((b.c.format.in_(tuple(rate_formats)), 1))).label("rate__all"),
-    ]
-    years_df = read(engine, select(*per_year).group_by(b.c.scope, b.c.year))
-
-    # Like for like: the same body (and scope) in both years.
+    # One statement: each report (cur) with the same body's report of the
+    # year before (prev, if any), so the per-report values are computed once.
     cur, prev = b.alias("cur"), b.alias("prev")
     ccol = {k: cur.c[k.replace(".", "_")] for k in all_keys}
     pcol = {k: prev.c[k.replace(".", "_")] for k in all_keys}
-    pairs = [cur.c.scope]
+
+    # Per scope and year: sums and counts (over cur).
+    cols: list[Any] = [cur.c.scope, cur.c.year]
+    for k, m in zip(all_keys, ms, strict=True):
+        c = ccol[k]
+        cols += [
+            func.sum(c).label(f"{k}__sum"),
+            func.count(c).label(f"{k}__n"),
+            func.count(case((cur.c.format.in_(measure_formats(m)), 1))).label(f"{k}__all"),
+        ]
+    known, num, den = _rate_cols(ccol)
+    rate_formats = set.intersection(*(set(measure_formats(measure(k))) for k in _RATE_PARTS))
+    cols += [
+        func.sum(case((known, num))).label("rate__num"),
+        func.sum(case((known, den))).label("rate__den"),
+        func.count(case((known, 1))).label("rate__n"),
+        func.count(case((cur.c.format.in_(tuple(rate_formats)), 1))).label("rate__all"),
+    ]
+    # Like for like: the same body (and scope) with a value in both years.
     for k in all_keys:
         both = and_(ccol[k].is_not(None), pcol[k].is_not(None))
-        pairs += [
+        cols += [
             func.sum(case((both, ccol[k]))).label(f"{k}__cur"),
             func.sum(case((both, pcol[k]))).label(f"{k}__prev"),
-            func.count(case((both, 1))).label(f"{k}__n"),
+            func.count(case((both, 1))).label(f"{k}__cmp"),
         ]
-    ck, cn, cd = _rate_cols(ccol)
     pk, pn, pd_ = _rate_cols(pcol)
-    both = and_(ck, pk)
-    pairs += [
-        func.sum(case((both, cn))).label("rate__cur_num"),
-        func.sum(case((both, cd))).label("rate__cur_den"),
+    both = and_(known, pk)
+    cols += [
+        func.sum(case((both, num))).label("rate__cur_num"),
+        func.sum(case((both, den))).label("rate__cur_den"),
         func.sum(case((both, pn))).label("rate__prev_num"),
         func.sum(case((both, pd_))).label("rate__prev_den"),
-        func.count(case((both, 1))).label("rate__n"),
+        func.count(case((both, 1))).label("rate__cmp"),
     ]
-    pairs_df = read(
-        engine,
-        select(*pairs)
-        .select_from(
-            cur.join(prev, and_(cur.c.issuer_key == prev.c.issuer_key, cur.c.scope == prev.c.scope))
-        )
-        .where(cur.c.year == year, prev.c.year == year - 1)
-        .group_by(cur.c.scope),
+    same_body = and_(
+        cur.c.issuer_key == prev.c.issuer_key,
+        cur.c.scope == prev.c.scope,
+        prev.c.year == cur.c.year - 1,
     )
+    years_df = read(
+        engine,
+        select(*cols).select_from(cur.outerjoin(prev, same_body)).group_by(cur.c.scope, cur.c.year),
+    )
+    pairs_df = years_df[years_df["year"] == year]
     return _headline_rows(years_df, pairs_df, year)
 
 
@@ -207,7 +205,7 @@ def _headline_rows(years_df: pd.DataFrame, pairs_df: pd.DataFrame, year: int) ->
                 value = _rate(y["rate__num"], y["rate__den"])
                 n_all = int(y["rate__all"])
                 n_prev = int(py["rate__n"]) if py is not None else 0
-                n_cmp = int(pr["rate__n"]) if pr is not None else 0
+                n_cmp = int(pr["rate__cmp"]) if pr is not None else 0
                 cmp_v = _rate(pr["rate__cur_num"], pr["rate__cur_den"]) if n_cmp else float("nan")
                 prev_v = (
                     _rate(pr["rate__prev_num"], pr["rate__prev_den"]) if n_cmp else float("nan")
@@ -218,7 +216,7 @@ def _headline_rows(years_df: pd.DataFrame, pairs_df: pd.DataFrame, year: int) ->
                 value = _num(y[f"{key}__sum"]) if n else float("nan")
                 n_all = int(y[f"{key}__all"])
                 n_prev = int(py[f"{key}__n"]) if py is not None else 0
-                n_cmp = int(pr[f"{key}__n"]) if pr is not None else 0
+                n_cmp = int(pr[f"{key}__cmp"]) if pr is not None else 0
                 cmp_v = _num(pr[f"{key}__cur"]) if n_cmp else float("nan")
                 prev_v = _num(pr[f"{key}__prev"]) if n_cmp else float("nan")
                 unit = measure(key).unit
