@@ -237,6 +237,18 @@ def test_compare_bodies_rates_and_zero_denominators(engine: Engine) -> None:
     assert (c.loc[JJF, "disclosure_rate__n"], c.loc[JJF, "disclosure_rate__state"]) == (0, "zero")
 
 
+def test_compare_bodies_for_the_sort_key_only_equals_the_full_read(engine: Engine) -> None:
+    # A large scope reads only the sort key (and a rate's parts): same figures.
+    f = common.Filters(year=2023)
+    full = compare.compare_bodies(engine, f).set_index("issuer_key")
+    for key in ("requests_received", "disclosure_rate", "review_correction_rate"):
+        part = compare.compare_bodies(engine, f, compare.keys_for(key)).set_index("issuer_key")
+        assert list(part.index) == list(full.index)
+        cols = [key, f"{key}__n", f"{key}__state"] if key in compare.RATES else [key]
+        pd.testing.assert_frame_equal(part[cols], full[cols])
+        assert "carry_over_share" not in part  # rates whose counts were not read are left out
+
+
 def test_rank_bodies_puts_small_denominators_after_real_bases() -> None:
     nan = float("nan")
     df = pd.DataFrame(
