@@ -172,35 +172,56 @@ def add_written(
     }
     if not bucket:
         return
-    # Per report and cell first: n_reports counts reports, not facts.
-    per_report: dict[tuple[int, tuple[str, str, str, str]], list[Any]] = {
-        (rid, (REPORT_ROW, "", "", "")): [0.0, 0, 0] for rid in bucket
-    }
+    # Per report and cell first (n_reports counts reports, not facts); one
+    # dict update per fact: this loop runs for every fact ingested.
+    per_cell: dict[tuple[Any, ...], list[Any]] = {}
+    get = per_cell.get
     for f in facts:
+        k = (f["report_id"], f["metric"], f["applicant"] or "", f["source"], f["unit"])
+        acc = get(k)
+        if acc is None:
+            acc = per_cell[k] = [0.0, 0, 0]
         v = f["value"]
-        for cell in (
-            (f["metric"], f["applicant"] or "", f["source"], f["unit"]),
-            (f["metric"], ALL_APPLICANTS, ALL_APPLICANTS, ALL_APPLICANTS),
-        ):
-            acc = per_report.setdefault((f["report_id"], cell), [0.0, 0, 0])
-            if v is not None:
-                acc[0] += v
-                acc[1] += 1
-            acc[2] += 1
+        if v is not None:
+            acc[0] += v
+            acc[1] += 1
+        acc[2] += 1
+    per_metric: dict[tuple[Any, ...], list[Any]] = {
+        (rid, REPORT_ROW, "", "", ""): [0.0, 0, 0] for rid in bucket
+    }
+    for (rid, metric, _a, _s, _u), (t, nv, nf) in per_cell.items():
+        k = (rid, metric, ALL_APPLICANTS, ALL_APPLICANTS, ALL_APPLICANTS)
+        acc = per_metric.get(k)
+        if acc is None:
+            per_metric[k] = [t, nv, nf]
+        else:
+            acc[0] += t
+            acc[1] += nv
+            acc[2] += nf
     cells: dict[tuple[Any, ...], list[Any]] = {}
-    for (rid, cell), (t, nv, nf) in per_report.items():
-        acc = cells.setdefault(bucket[rid] + cell, [0.0, 0, 0, 0, 0])
-        acc[0] += t
-        acc[1] += nv
-        acc[2] += nf
-        acc[3] += 1
-        acc[4] += 1 if nv else 0
+    for part in (per_cell, per_metric):
+        for (rid, *cell), (t, nv, nf) in part.items():
+            key = bucket[rid] + tuple(cell)
+            acc = cells.get(key)
+            if acc is None:
+                acc = cells[key] = [0.0, 0, 0, 0, 0]
+            acc[0] += t
+            acc[1] += nv
+            acc[2] += nf
+            acc[3] += 1
+            acc[4] += 1 if nv else 0
     names = (*KEYS, *SUMS)
-    rows = [dict(zip(names, (*key, *sums), strict=True)) for key, sums in sorted(cells.items())]
+    ordered = sorted(cells.items())
+    if conn.dialect.name == "sqlite":  # the driver's executemany, as store._insert_many
+        sql = _UPSERT_VALUES.format(
+            keys=_KEY_LIST, sums=", ".join(SUMS), params=", ".join("?" * len(names))
+        )
+        conn.exec_driver_sql(sql, [(*key, *sums) for key, sums in ordered])
+        return
     sql = _UPSERT_VALUES.format(
         keys=_KEY_LIST, sums=", ".join(SUMS), params=", ".join(f":{n}" for n in names)
     )
-    conn.execute(text(sql), rows)
+    conn.execute(text(sql), [dict(zip(names, (*k, *v), strict=True)) for k, v in ordered])
 
 
 def rebuild(conn: Connection) -> None:
