@@ -370,6 +370,8 @@ def test_source_label_never_shows_a_server_path(tmp_path: Path) -> None:
     assert rq.source_label(str(elsewhere)) == "本地文件（由命令行导入，清单中无来源记录）"
     assert rq.source_label("http://www.gov.cn/a.html") == "http://www.gov.cn/a.html"
     assert rq.source_label("2024-001.txt") == "通过“导入”页上传"
+    # store.py keeps the tail of a path longer than the column, after "…".
+    assert rq.source_label("…/reports/a.txt") == "本地文件（由命令行导入，清单中无来源记录）"
 
 
 def test_check_detail_in_chinese() -> None:

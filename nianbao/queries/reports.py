@@ -264,7 +264,7 @@ def source_label(source: str) -> str:
     recorded = manifest_source(source)
     if recorded:
         return recorded
-    if source and os.path.isabs(source):
+    if source and (os.path.isabs(source) or source.startswith("…")):  # "…" + a long path's tail
         return "本地文件（由命令行导入，清单中无来源记录）"
     return "通过“导入”页上传" if source else "未记录"
 
