@@ -22,6 +22,7 @@ the table is also written to bench-out/bench_scale.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -292,8 +293,16 @@ def main() -> None:
         metavar="URL",
         help="only time the pages on this existing database (e.g. bench-out/scale-100000.db)",
     )
+    ap.add_argument(
+        "--db-dir",
+        type=Path,
+        default=OUT,
+        help="folder of the scale-N.db SQLite files (deleted and re-made; default bench-out)",
+    )
+    ap.add_argument("--md", default="bench_scale.md", help="table file name in bench-out/")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
+    args.db_dir.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     dbs = [d.strip() for d in args.dbs.split(",")]
 
@@ -304,14 +313,14 @@ def main() -> None:
         return
     if not args.skip_parse:
         bench_parse(args.parse_seconds)
-    with postgres() as fresh_pg:
+    with postgres() if "postgresql" in dbs else contextlib.nullcontext() as fresh_pg:
         for n in sizes:
             folder = corpus(n)
             files = n_files(folder)
             for db in dbs:
                 if db == "sqlite":
-                    path = OUT / f"scale-{n}.db"
-                    for p in OUT.glob(path.name + "*"):
+                    path = args.db_dir / f"scale-{n}.db"
+                    for p in args.db_dir.glob(path.name + "*"):
                         p.unlink()
                     url = f"sqlite:///{path}"
                 else:
@@ -329,7 +338,7 @@ def main() -> None:
                     bench_pages(url, db, stored)
     table = ["| what | size | db | figure | note |", "|---|---:|---|---:|---|"]
     table += [f"| {' | '.join(r)} |" for r in rows]
-    (OUT / "bench_scale.md").write_text("\n".join(table) + "\n", encoding="utf-8")
+    (OUT / args.md).write_text("\n".join(table) + "\n", encoding="utf-8")
     print()
     print("\n".join(table))
 
