@@ -124,17 +124,27 @@ def test_pdf_parse_rate_at_least_five_per_core():
 # --- small PDFs that try the corners of the PDF text and path model ------------
 
 
+def _stream(content: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)
+
+
 def _one_page_pdf(
-    content: bytes, mediabox: bytes = b"[0 0 595 842]", page_extra: bytes = b""
+    content: bytes,
+    mediabox: bytes = b"[0 0 595 842]",
+    page_extra: bytes = b"",
+    font_extra: bytes = b"",
+    extra: tuple[bytes, ...] = (),
 ) -> bytes:
-    """One page in standard Helvetica (pdfminer takes its metrics from its AFM table)."""
+    """One page in standard Helvetica (pdfminer takes its metrics from its AFM
+    table); ``extra`` objects are numbered from 6."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica %s>>" % font_extra,
         b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Contents 5 0 R %s"
         b"/Resources << /Font << /F1 3 0 R >> >> >>" % (mediabox, page_extra),
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        _stream(content),
+        *extra,
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -182,6 +192,22 @@ SLOW = {
     "drawn twice": (b"BT /F1 10 Tf 72 700 Td (Bold) Tj ET " * 2, {}),
     "mediabox offset": (_TABLE, {"mediabox": b"[10 20 605 862]"}),
     "cropbox": (_TABLE, {"page_extra": b"/CropBox [50 50 500 800] "}),
+    # A code whose ToUnicode text is two letters: pdfminer keeps one character
+    # "fi", pdfium makes two.
+    "ligature": (
+        b"BT /F1 10 Tf 72 700 Td (ABAB) Tj ET",
+        {
+            "font_extra": b"/ToUnicode 6 0 R ",
+            "extra": (
+                _stream(
+                    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+                    b"1 begincodespacerange <00> <FF> endcodespacerange "
+                    b"2 beginbfchar <41> <00660069> <42> <0042> endbfchar "
+                    b"endcmap CMapName currentdict /CMap defineresource pop end end"
+                ),
+            ),
+        },
+    ),
 }
 
 

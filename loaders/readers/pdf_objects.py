@@ -1,18 +1,23 @@
 """A page's characters and ruling lines from pdfium, in pdfplumber's shape.
 
 pdfplumber gets a page's objects by running pdfminer's pure-Python content
-stream interpreter, which is about 80% of the time it takes to read a report.
-pdfium (pypdfium2, which pdfplumber itself depends on) reads the same page
-in C roughly ten times faster. :func:`page_objects` rebuilds from pdfium
-exactly the values pdfplumber would compute -- each character's box by
-pdfminer's formula (origin, advance, the font descriptor's Descent, the font
-size) and each path classified into line / rect / curve by pdfminer's rules --
-so pdfplumber's own table finder and text-line grouping run unchanged on them.
+stream interpreter, about 80% of the time it took to read a report. pdfium
+(pypdfium2, which pdfplumber itself depends on) reads a page in C about ten
+times faster. :func:`page_objects` rebuilds from pdfium the values pdfplumber
+would compute -- each character's box by pdfminer's formula (origin, the
+font descriptor's Descent, the font size, and the advance width pdfminer's
+font gives that character) and each path classified into line / rect /
+curve by pdfminer's rules -- so pdfplumber's own table finder and text-line
+grouping run unchanged on them. They agree with pdfminer's to float32
+precision (1e-4 pt); tests/test_pdf_fast.py compares them.
 
-Whatever this module does not reproduce exactly (rotated pages, rotated or
-vertical text, form XObjects, Type3 or descriptor-less fonts, glyphs without a
-Unicode mapping, unusual path shapes) makes it return None, and the caller lets
-pdfminer parse that page as before.
+Every character is checked against pdfminer's font: its text must be one
+the font can produce, and where pdfium shows the advance it must be the
+width pdfminer gives that text. Whatever does not check out or is not
+reproduced (rotated pages or text, CropBox, form XObjects, Type3 fonts,
+glyphs without a Unicode mapping, text objects pdfium's text layer drops,
+ligatures, unusual path shapes) makes it return None, and pdfminer parses
+that page as before.
 """
 
 from __future__ import annotations
@@ -31,15 +36,26 @@ Objects = dict[str, list[dict[str, Any]]]
 _TOL = 1e-3  # points; pdfium works in float32, pdfminer in float64
 
 
-def open_document(data: bytes) -> Any:
-    """The pdfium document, or None if pdfium cannot open it (pdfminer will report why)."""
+class Document:
+    """A PDF opened in pdfium, with pdfminer's font widths cached across its pages."""
+
+    def __init__(self, data: bytes) -> None:
+        self.pdfium = pdfium.PdfDocument(data)
+        self.widths: _Widths | None = None
+
+    def close(self) -> None:
+        self.pdfium.close()
+
+
+def open_document(data: bytes) -> Document | None:
+    """The document in pdfium, or None if pdfium cannot open it (pdfminer will report why)."""
     try:
-        return pdfium.PdfDocument(data)
+        return Document(data)
     except Exception:  # any failure just means: no fast path
         return None
 
 
-def page_objects(doc: Any, index: int, page: Any) -> Objects | None:
+def page_objects(doc: Document, index: int, page: Any) -> Objects | None:
     """pdfplumber's ``page.objects`` (chars, lines, rects, curves) for ``page``
     (a pdfplumber Page) built from page ``index`` of the pdfium ``doc``; None
     when the page needs pdfminer."""
@@ -49,7 +65,7 @@ def page_objects(doc: Any, index: int, page: Any) -> Objects | None:
         return None
 
 
-def _page_objects(doc: Any, index: int, page: Any) -> Objects | None:
+def _page_objects(doc: Document, index: int, page: Any) -> Objects | None:
     if (
         page.rotation
         or page.mediabox[:2] != (0, 0)
@@ -59,7 +75,9 @@ def _page_objects(doc: Any, index: int, page: Any) -> Objects | None:
     fonts = _fonts(page.page_obj.resources)
     if fonts is None:
         return None
-    pdf_page = doc[index]
+    pdf_page = doc.pdfium[index]
+    if doc.widths is None:
+        doc.widths = _Widths(page.pdf.rsrcmgr)
     try:
         if abs(R.FPDF_GetPageHeightF(pdf_page.raw) - page.height) > _TOL:
             return None
@@ -69,7 +87,7 @@ def _page_objects(doc: Any, index: int, page: Any) -> Objects | None:
         paths, texts = found
         text_page = pdf_page.get_textpage()
         try:
-            chars = _chars(text_page.raw, page, fonts, texts)
+            chars = _chars(text_page.raw, page, fonts, texts, doc.widths)
         finally:
             text_page.close()
     finally:
@@ -146,7 +164,7 @@ def _name(value: Any) -> bytes:
 
 
 def _chars(
-    text_page: Any, page: Any, fonts: dict[bytes, _Font], texts: int
+    text_page: Any, page: Any, fonts: dict[bytes, _Font], texts: int, widths: _Widths
 ) -> list[dict[str, Any]] | None:
     """The characters, or None if any is beyond this module.
 
@@ -163,7 +181,7 @@ def _chars(
     size_out = ctypes.c_float()
     name_buf = ctypes.create_string_buffer(512)
     by_object: dict[int, tuple[float, _Font] | None] = {}  # text object -> (font size, font)
-    widths = _Widths(page.pdf.rsrcmgr)
+    previous: tuple[int, float, float] | None = None
     chars = []
     for i in range(R.FPDFText_CountChars(text_page)):
         if R.FPDFText_IsGenerated(text_page, i):
@@ -192,16 +210,27 @@ def _chars(
         # pdfminer's upright box: (0, descent) to (advance, descent + size) in
         # text space, through the character's matrix.
         x0 = x.value
-        # pdfium's loose box reaches to the advance or to the glyph's ink,
-        # whichever is further right; where the ink wins, the advance comes
-        # from the font's widths.
+        # The advance is pdfminer's width for this text in this font (the
+        # character code is not exposed by pdfium, so it is found back from
+        # the text). pdfium's loose box reaches the advance or the glyph's
+        # ink, whichever is further right: where the advance shows, it must
+        # be one of those widths, else pdfium and pdfminer disagree (a code
+        # outside /Widths, horizontal scaling, a different Unicode mapping).
+        candidates = widths.get(font, text)
+        if not candidates:
+            return None
+        unit = a * fontsize
         if loose.right > ink[1].value + _TOL:
-            x1 = loose.right
+            advance = loose.right - x0
+            width = next((w for w in candidates if abs(w * unit - advance) < _TOL), None)
         else:
-            width = widths.get(font, text)
-            if width is None:
-                return None
-            x1 = x0 + a * width * fontsize
+            width = next(iter(candidates)) if len(candidates) == 1 else None
+        if width is None:
+            return None
+        x1 = x0 + width * unit
+        if (key, x0, y.value) == previous:
+            return None  # one code, several characters (a ligature): pdfminer keeps one
+        previous = (key, x0, y.value)
         y0 = y.value + d * font.descent * fontsize / 1000
         size = d * fontsize
         y1 = y0 + size
@@ -246,41 +275,40 @@ def _font(
 
 
 class _Widths:
-    """A character's advance width (per unit of font size) from pdfminer's font.
+    """text -> the advance widths (per unit of font size) pdfminer gives it.
 
-    pdfium does not say which character code it drew, so the code is found
-    back from the text through the font's Unicode map; when codes with
-    different widths give the same text, the width is unknown. Fonts are
-    loaded only for the few glyphs that need it (through pdfplumber's
-    resource manager, which caches them).
+    pdfminer's font (loaded through pdfplumber's resource manager, which
+    caches it for the pages that still need pdfminer) maps each character
+    code both to its text and to its width; this is that map turned round.
     """
 
     def __init__(self, rsrcmgr: Any) -> None:
         self.rsrcmgr = rsrcmgr
-        self.by_text: dict[int, dict[str, set[float]] | None] = {}
+        self.by_font: dict[int, dict[str, set[float]] | None] = {}
 
-    def get(self, font: _Font, text: str) -> float | None:
-        key = id(font.spec)
-        if key not in self.by_text:
-            self.by_text[key] = self._load(font)
-        table = self.by_text[key]
-        found = table.get(text) if table is not None else None
-        if found is None or len(found) != 1:
-            return None
-        return next(iter(found))
+    def get(self, font: _Font, text: str) -> set[float] | None:
+        key = font.objid if font.objid is not None else id(font.spec)
+        if key not in self.by_font:
+            self.by_font[key] = self._load(font)
+        table = self.by_font[key]
+        return table.get(text) if table is not None else None
 
     def _load(self, font: _Font) -> dict[str, set[float]] | None:
         try:
             pdffont = self.rsrcmgr.get_font(font.objid, font.spec)
         except Exception:  # a font pdfminer cannot load: let pdfminer fail on it
             return None
+        if pdffont.is_vertical():
+            return None  # pdfminer boxes vertical writing differently
         unicode_map = getattr(pdffont, "unicode_map", None)
-        if unicode_map is not None:
-            cid_to_text = dict(unicode_map.cid2unichr)
-        else:
-            cid_to_text = dict(getattr(pdffont, "cid2unicode", {}))
+        cids = set(getattr(unicode_map, "cid2unichr", {}))
+        cids.update(getattr(pdffont, "cid2unicode", {}))
         table: dict[str, set[float]] = {}
-        for cid, text in cid_to_text.items():
+        for cid in cids:
+            try:
+                text = pdffont.to_unichr(cid)
+            except Exception:  # no text for this code: pdfminer writes (cid:N)
+                continue
             table.setdefault(text, set()).add(pdffont.char_width(cid))
         return table
 
