@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from loaders.catalog import applicants, metrics
@@ -206,7 +206,16 @@ def count_facts(engine: Engine, flt: FactFilter, cap: int | None = None) -> int:
     Counting 13 million facts exactly costs most of a second; "more than
     EXPORT_MAX" is all the page needs to say for a selection that large.
     """
-    inner = select(Fact.id).join(Report, Fact.report_id == Report.id).where(*_conditions(flt))
+    if flt.metrics:
+        # Read the facts of these metrics from the (metric, …) index and keep
+        # those of a matching report. "+ 0" stops SQLite from probing the
+        # report_id index report by report instead and reading every fact of
+        # each (2.5 s against 0.4 s at 100,000 reports); PostgreSQL plans the
+        # same semi-join either way.
+        reports = select(Report.id).where(*_report_conditions(flt))
+        inner = select(Fact.id).where(*_fact_conditions(flt), (Fact.report_id + 0).in_(reports))
+    else:
+        inner = select(Fact.id).join(Report, Fact.report_id == Report.id).where(*_conditions(flt))
     if cap is not None:
         inner = inner.limit(cap + 1)
     with Session(engine) as session:
@@ -224,7 +233,7 @@ def _ordered_report_ids(
     """
     stmt = select(Report.id).where(*_report_conditions(flt))
     if flt.metrics:  # skip reports without the metric instead of reading their facts
-        stmt = stmt.where(exists().where(Fact.report_id == Report.id, Fact.metric.in_(flt.metrics)))
+        stmt = stmt.where(Report.id.in_(select(Fact.report_id).where(Fact.metric.in_(flt.metrics))))
     stmt = stmt.order_by(Report.issuer_key, Report.year, Report.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
