@@ -7,7 +7,8 @@ class LoaderError(Exception):
     """A file could not be read or is not an annual report.
 
     ``problem`` says what is wrong, ``hint`` what the user can do about it.
-    ``str(err)`` is the one line shown to users: "<file>: <problem> (<hint>)".
+    ``str(err)`` is the one line shown to users: "<file>：<problem>（<hint>）",
+    in Chinese like every message a user reads.
     """
 
     def __init__(self, source: str, problem: str, hint: str = "") -> None:
@@ -17,7 +18,7 @@ class LoaderError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        line = f"{self.source}: {self.problem}"
+        line = f"{self.source}：{self.problem}"
         if self.hint:
-            line += f" ({self.hint})"
+            line += f"（{self.hint}）"
         return line

@@ -36,8 +36,8 @@ def parse_document(doc: Document, overrides: Overrides | None = None) -> ParsedR
     if not any(m in linear for m in _REPORT_MARKERS):
         raise LoaderError(
             doc.source,
-            "not a 政府信息公开工作年度报告: none of 信息公开/政务公开/年度报告 found",
-            "check that this is the annual report and not another document",
+            "不是政府信息公开工作年度报告：文中没有“信息公开”“政务公开”“年度报告”等字样",
+            "请确认这是年度报告，而不是其他文件",
         )
     fmt = detect_format(linear)
     warnings: list[str] = []

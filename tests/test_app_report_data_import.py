@@ -372,7 +372,7 @@ def test_import_page_bad_files_get_one_line_each(db_url: str) -> None:
     assert not at.exception
     errors = _errors(at)
     assert len(errors) == 3 and all("\n" not in e for e in errors)
-    assert errors[0].startswith("notice.txt: not a 政府信息公开工作年度报告")
+    assert errors[0].startswith("notice.txt：不是政府信息公开工作年度报告")
     assert (
         errors[1]
         == "table.xls：不支持的文件类型“.xls”（请上传 txt / md / html / htm / docx / pdf 文件）"

@@ -1,4 +1,5 @@
-"""Bad input: every case is one LoaderError line naming the file, the problem and what to do."""
+"""Bad input: every case is one LoaderError line, in Chinese, naming the file, the problem
+and what to do."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "reports"
 SHANGHAI = ROOT / "data" / "reports" / "other" / "2019-002.html"
 
-FORMATS = "give the report as .txt, .html, .docx or .pdf"
-UNFINISHED = "check that the download or export finished"
+FORMATS = "请改用 .txt、.html、.docx 或 .pdf 格式的报告"
+OCR = "请先做文字识别（OCR），或改用 .txt、.html、.docx 或 .pdf 格式的报告"
+UNFINISHED = "请检查下载或导出是否完成"
 
 
 def message(source: str | Path | bytes, **kw: str) -> str:
@@ -28,62 +30,56 @@ def message(source: str | Path | bytes, **kw: str) -> str:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("bad_empty.txt", f"empty file (0 bytes) ({UNFINISHED})"),
+        ("bad_empty.txt", f"文件是空的（0 字节）（{UNFINISHED}）"),
         # spaces, tabs, CR/LF and U+3000 ideographic spaces
-        ("bad_whitespace.txt", f"empty file (only whitespace) ({UNFINISHED})"),
-        ("bad_random.bin", f"binary data, not a text report ({FORMATS})"),
-        ("bad_image.png", f"a PNG image, not a report document (OCR it first, or {FORMATS})"),
-        ("bad_program.exe", f"an executable program, not a report document ({FORMATS})"),
+        ("bad_whitespace.txt", f"文件是空的（只有空白）（{UNFINISHED}）"),
+        ("bad_random.bin", f"这是二进制数据，不是文本报告（{FORMATS}）"),
+        ("bad_image.png", f"这是PNG 图片，不是报告文档（{OCR}）"),
+        ("bad_program.exe", f"这是可执行程序，不是报告文档（{FORMATS}）"),
         (
             "bad_old_word.doc",
-            "an old binary Office file (.doc/.wps/.xls), not a report document "
-            "(re-save it as .docx from Word/WPS)",
+            "这是旧版二进制 Office 文件（.doc/.wps/.xls），不是报告文档"
+            "（请用 Word/WPS 另存为 .docx）",
         ),
         (
             "bad_mixed_encoding.txt",
-            "cannot decode the text as UTF-8, GB18030 or another known encoding "
-            "(re-save as UTF-8 or GB18030)",
+            "无法按 UTF-8、GB18030 或其他已知编码识别文本（请另存为 UTF-8 或 GB18030 编码）",
         ),
         (
             "bad_notext.html",
-            "no text in the HTML page "
-            "(save the complete page, not only its frame or a script-rendered shell)",
+            "网页中没有文字（请保存完整的网页，而不只是框架页或由脚本生成的空壳页面）",
         ),
-        (
-            "bad_text_named.docx",
-            "not a valid .docx (not a zip archive; re-save from Word/WPS)",
-        ),
+        ("bad_text_named.docx", "不是有效的 .docx 文件（不是 zip 压缩包；请用 Word/WPS 重新保存）"),
         (
             "bad_zip_not_word.docx",
-            "not a valid .docx (a zip archive without word/document.xml; re-save from Word/WPS)",
+            "不是有效的 .docx 文件（压缩包中没有 word/document.xml；请用 Word/WPS 重新保存）",
         ),
         (
             "bad_scanned.pdf",
-            "no text layer, probably a scanned PDF (OCR it first, e.g. with ocrmypdf)",
+            "没有文字层，可能是扫描版 PDF（请先做文字识别（OCR），例如用 ocrmypdf）",
         ),
         (
             "bad_page_numbers_only.pdf",
-            "no text layer, probably a scanned PDF (OCR it first, e.g. with ocrmypdf)",
+            "没有文字层，可能是扫描版 PDF（请先做文字识别（OCR），例如用 ocrmypdf）",
         ),
         (
             "bad_encrypted.pdf",
-            "encrypted PDF (password protected) "
-            "(remove the password, e.g. with qpdf --decrypt, and load it again)",
+            "PDF 已加密（有密码保护）（请先去掉密码（例如用 qpdf --decrypt）再导入）",
         ),
         (
             "bad_unmapped_font.pdf",
-            "the text layer cannot be decoded (fonts without a Unicode map give (cid:N)) "
-            "(OCR it, e.g. with ocrmypdf --force-ocr, or export the PDF again)",
+            "PDF 的文字层无法解码（字体缺少 Unicode 映射，文字显示为 (cid:N)）"
+            "（请做文字识别（OCR），例如用 ocrmypdf --force-ocr，或重新导出 PDF）",
         ),
         (
             "bad_corrupt.pdf",
-            "corrupt or unreadable PDF (PDFSyntaxError) (re-export or re-download the PDF)",
+            "PDF 文件损坏或无法读取（PDFSyntaxError）（请重新导出或重新下载该 PDF）",
         ),
     ],
 )
 def test_bad_file(name, expected):
     path = BAD / name
-    assert message(path) == f"{path}: {expected}"
+    assert message(path) == f"{path}：{expected}"
 
 
 def test_messages_are_one_line():
@@ -94,15 +90,14 @@ def test_messages_are_one_line():
 
 
 def test_bytes_input_is_named_in_the_message():
-    assert message(b"") == f"<bytes>: empty file (0 bytes) ({UNFINISHED})"
+    assert message(b"") == f"<bytes>：文件是空的（0 字节）（{UNFINISHED}）"
     assert (
-        message(b" \r\n\t ", name="上传.txt")
-        == f"上传.txt: empty file (only whitespace) ({UNFINISHED})"
+        message(b" \r\n\t ", name="上传.txt") == f"上传.txt：文件是空的（只有空白）（{UNFINISHED}）"
     )
     # A name ending in .pdf sends text to the PDF reader, which says why it refuses.
     assert (
         message("政府信息公开工作年度报告\n".encode(), name="report.pdf")
-        == "report.pdf: not a valid PDF (no %PDF header) (re-export or re-download it)"
+        == "report.pdf：不是有效的 PDF（缺少 %PDF 文件头）（请重新导出或重新下载）"
     )
 
 
@@ -112,18 +107,15 @@ def test_utf16_text_without_bom_that_cannot_be_decoded():
     text = (ROOT / "data" / "reports" / "pingtan" / "2013-main-007.txt").read_text("utf-8")
     raw = text[:300].encode("utf-16-le") + b"\x00\xd8A\x00" + text[300:].encode("utf-16-le")
     assert message(raw) == (
-        "<bytes>: cannot decode the text: it looks like UTF-16 without a byte-order mark "
-        "(re-save as UTF-8 or GB18030)"
+        "<bytes>：无法识别文本编码：看起来是没有字节顺序标记（BOM）的 UTF-16"
+        "（请另存为 UTF-8 或 GB18030 编码）"
     )
 
 
 def test_missing_file_and_folder(tmp_path):
     missing = tmp_path / "nope.txt"
-    assert message(missing) == f"{missing}: file not found (check the path)"
-    assert (
-        message(tmp_path)
-        == f"{tmp_path}: is a folder, not a file (give the path of one report file)"
-    )
+    assert message(missing) == f"{missing}：找不到文件（请检查路径）"
+    assert message(tmp_path) == f"{tmp_path}：这是文件夹，不是文件（请给出单个报告文件的路径）"
 
 
 def test_file_over_50_mb_is_refused_before_reading(tmp_path):
@@ -132,8 +124,7 @@ def test_file_over_50_mb_is_refused_before_reading(tmp_path):
         f.truncate(60 * 1024 * 1024)  # sparse: no 60 MB written to disk
     start = time.perf_counter()
     assert message(big) == (
-        f"{big}: file too large (60.0 MB; the limit is 50 MB) "
-        "(split it or extract the report pages first)"
+        f"{big}：文件过大（60.0 MB，上限为 50 MB）（请拆分文件，或只保留报告所在的页）"
     )
     assert time.perf_counter() - start < 0.5
 
@@ -142,8 +133,7 @@ def test_bytes_over_50_mb_are_refused():
     assert MAX_BYTES == 50 * 1024 * 1024
     data = bytes(MAX_BYTES + 1)
     assert message(data, name="x.txt") == (
-        "x.txt: file too large (50.1 MB; the limit is 50 MB) "
-        "(split it or extract the report pages first)"
+        "x.txt：文件过大（50.1 MB，上限为 50 MB）（请拆分文件，或只保留报告所在的页）"
     )
 
 
@@ -163,8 +153,7 @@ def test_truncated_html_gives_what_is_there():
 
 def test_html_with_only_whitespace_and_tags():
     assert message(b"<html><body><p>&nbsp;</p><div> </div></body></html>", name="a.html") == (
-        "a.html: no text in the HTML page "
-        "(save the complete page, not only its frame or a script-rendered shell)"
+        "a.html：网页中没有文字（请保存完整的网页，而不只是框架页或由脚本生成的空壳页面）"
     )
 
 
@@ -180,8 +169,8 @@ def test_password_protected_docx():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1016)
     raw = ole + "EncryptedPackage".encode("utf-16-le") + bytes(1024)
     assert message(raw, name="2019年报.docx") == (
-        "2019年报.docx: a password-protected Office file "
-        "(open it in Word/WPS, remove the password and save it as .docx)"
+        "2019年报.docx：这是有密码保护的 Office 文件"
+        "（请在 Word/WPS 中打开，去掉密码后另存为 .docx）"
     )
 
 
@@ -191,6 +180,5 @@ def test_frameset_page_has_no_text_of_its_own():
         "<frameset rows='80,*'><frame src='top.html'><frame src='nb2019.html'></frameset></html>"
     )
     assert message(page.encode(), name="index.html") == (
-        "index.html: no text in the HTML page "
-        "(save the complete page, not only its frame or a script-rendered shell)"
+        "index.html：网页中没有文字（请保存完整的网页，而不只是框架页或由脚本生成的空壳页面）"
     )

@@ -143,13 +143,13 @@ def test_parse_empty_file_is_one_line_on_stderr(capsys, tmp_path: Path) -> None:
     empty.write_bytes(b"")
     code, out, err = run(capsys, "parse", str(empty), "--json")
     assert (code, out) == (1, "")
-    assert err == f"{empty}: empty file (0 bytes) (check that the download or export finished)\n"
+    assert err == f"{empty}：文件是空的（0 字节）（请检查下载或导出是否完成）\n"
 
 
 def test_parse_missing_file(capsys, tmp_path: Path) -> None:
     code, out, err = run(capsys, "parse", str(tmp_path / "nope.pdf"), "--json")
     assert (code, out) == (1, "")
-    assert err == f"{tmp_path / 'nope.pdf'}: file not found (check the path)\n"
+    assert err == f"{tmp_path / 'nope.pdf'}：找不到文件（请检查路径）\n"
 
 
 def test_parse_a_document_that_is_not_a_report(capsys, tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ def test_parse_a_document_that_is_not_a_report(capsys, tmp_path: Path) -> None:
     notice.write_text("关于召开2024年春季运动会的通知\n各单位：定于4月1日召开运动会。\n", "utf-8")
     code, out, err = run(capsys, "parse", str(notice), "--json")
     assert (code, out) == (1, "")
-    assert err.startswith(f"{notice}: not a 政府信息公开工作年度报告")
+    assert err.startswith(f"{notice}：不是政府信息公开工作年度报告")
     assert err.count("\n") == 1
 
 
@@ -168,7 +168,7 @@ def test_parse_bad_sidecar(capsys, tmp_path: Path) -> None:
     meta.write_text('{"year": "去年"}', encoding="utf-8")
     code, out, err = run(capsys, "parse", str(copy), "--meta", str(meta))
     assert (code, out) == (1, "")
-    assert err == f"{meta}: year must be a 4-digit year, not '去年'\n"
+    assert err == f"{meta}：year must be a 4-digit year, not '去年'\n"
 
 
 def test_parse_usage_error_exits_2(capsys) -> None:
@@ -189,9 +189,7 @@ def test_python_m_nianbao_exit_code(tmp_path: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stdout) == (1, "")
-    assert done.stderr.strip().endswith(
-        "empty file (only whitespace) (check that the download or export finished)"
-    )
+    assert done.stderr.strip().endswith("文件是空的（只有空白）（请检查下载或导出是否完成）")
 
 
 # --- ingest / init -----------------------------------------------------------------
@@ -224,8 +222,8 @@ def test_ingest_folder_with_bad_files(capsys, tmp_path: Path, db_url: str) -> No
     assert code == 1, err
     lines = out.splitlines()
     assert lines[0] == "parsed 2, duplicates 0, new versions 0, failed 2"
-    assert lines[1] == f"{empty}: empty file (0 bytes) (check that the download or export finished)"
-    assert lines[2].startswith(f"{garbage}: ")
+    assert lines[1] == f"{empty}：文件是空的（0 字节）（请检查下载或导出是否完成）"
+    assert lines[2].startswith(f"{garbage}：")
     assert len(lines) == 3
     assert "Traceback" not in out + err
     stored = _reports(db_url)
@@ -258,7 +256,7 @@ def test_ingest_in_parallel_with_small_batches(capsys, tmp_path: Path, sqlite_ur
     lines = out.splitlines()
     assert lines[0] == f"parsed {len(files)}, duplicates 0, new versions 0, failed 2"
     # Failures listed by file name, whichever worker finished first.
-    assert lines[1].startswith(f"{empty}: ") and lines[2].startswith(f"{garbage}: ")
+    assert lines[1].startswith(f"{empty}：") and lines[2].startswith(f"{garbage}：")
     assert len(_reports(sqlite_url)) == len(files)
     with pytest.raises(SystemExit) as usage:
         main(["ingest", str(folder), "--workers", "0"])

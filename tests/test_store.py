@@ -405,7 +405,7 @@ def test_overrides_from_sidecar_and_options(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('{"issuer": "x", "yaer": 2019}', "unknown metadata key 'yaer' (use title, issuer, "),
+        ('{"issuer": "x", "yaer": 2019}', "unknown metadata key 'yaer'（use title, issuer, "),
         ('{"year": "2019年"}', "year must be a 4-digit year, not '2019年'"),
         ('{"published": "2020/01/20"}', "published must be a date like 2020-01-20"),
         ('{"scope": "county"}', "scope must be one of government, department, township, other"),
@@ -419,7 +419,7 @@ def test_bad_sidecar_is_one_clear_line(tmp_path, content: str, message: str) -> 
     sidecar.write_text(content, encoding="utf-8")
     with pytest.raises(LoaderError) as err:
         overrides_for(report)
-    assert str(err.value).startswith(f"{sidecar}: {message}")
+    assert str(err.value).startswith(f"{sidecar}：{message}")
 
 
 def test_internal_parser_error_is_one_line() -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from loaders.errors import LoaderError
 from loaders.model import Document, MediaType
 from loaders.readers import docx, html, pdf, text
-from loaders.readers.common import FORMATS_HINT, Read
+from loaders.readers.common import FORMATS_HINT, OCR_HINT, Read
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -34,22 +34,22 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 # Files we recognise but do not read, by their first bytes: (magic, what, hint).
 _REFUSED: tuple[tuple[bytes, str, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image", "OCR it first, or " + FORMATS_HINT),
-    (b"\xff\xd8\xff", "a JPEG image", "OCR it first, or " + FORMATS_HINT),
-    (b"GIF87a", "a GIF image", FORMATS_HINT),
-    (b"GIF89a", "a GIF image", FORMATS_HINT),
-    (b"II*\x00", "a TIFF image", "OCR it first, or " + FORMATS_HINT),
-    (b"MM\x00*", "a TIFF image", "OCR it first, or " + FORMATS_HINT),
-    (b"\x7fELF", "an executable program", FORMATS_HINT),
+    (b"\x89PNG\r\n\x1a\n", "PNG 图片", OCR_HINT),
+    (b"\xff\xd8\xff", "JPEG 图片", OCR_HINT),
+    (b"GIF87a", "GIF 图片", FORMATS_HINT),
+    (b"GIF89a", "GIF 图片", FORMATS_HINT),
+    (b"II*\x00", "TIFF 图片", OCR_HINT),
+    (b"MM\x00*", "TIFF 图片", OCR_HINT),
+    (b"\x7fELF", "可执行程序", FORMATS_HINT),
     (
         _OLE,
-        "an old binary Office file (.doc/.wps/.xls)",
-        "re-save it as .docx from Word/WPS",
+        "旧版二进制 Office 文件（.doc/.wps/.xls）",
+        "请用 Word/WPS 另存为 .docx",
     ),
-    (b"{\\rtf", "an RTF document", "re-save it as .docx from Word/WPS"),
-    (b"Rar!\x1a\x07", "a RAR archive", "unpack it and load the report inside"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7z archive", "unpack it and load the report inside"),
-    (b"\x1f\x8b", "a gzip archive", "unpack it and load the report inside"),
+    (b"{\\rtf", "RTF 文档", "请用 Word/WPS 另存为 .docx"),
+    (b"Rar!\x1a\x07", "RAR 压缩包", "请解压后导入其中的报告"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包", "请解压后导入其中的报告"),
+    (b"\x1f\x8b", "gzip 压缩包", "请解压后导入其中的报告"),
 )
 
 # A file named .docx/.pdf whose content is something else goes to that reader
@@ -99,17 +99,17 @@ def _read_bytes(source: str | Path | bytes, label: str) -> bytes:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise LoaderError(label, "file not found", "check the path") from None
+        raise LoaderError(label, "找不到文件", "请检查路径") from None
     except OSError as e:
-        raise LoaderError(label, f"cannot open the file ({e.strerror})", "check the path") from None
+        raise LoaderError(label, f"无法打开文件（{e.strerror}）", "请检查路径") from None
     if path.is_dir():
-        raise LoaderError(label, "is a folder, not a file", "give the path of one report file")
+        raise LoaderError(label, "这是文件夹，不是文件", "请给出单个报告文件的路径")
     # Checked before reading: a 2 GB video must not be pulled into memory.
     _check_size(size, label)
     try:
         return path.read_bytes()
     except OSError as e:
-        raise LoaderError(label, f"cannot read the file ({e.strerror})", "check the path") from None
+        raise LoaderError(label, f"无法读取文件（{e.strerror}）", "请检查路径") from None
 
 
 def _check_size(size: int, label: str) -> None:
@@ -117,34 +117,29 @@ def _check_size(size: int, label: str) -> None:
         raise LoaderError(
             label,
             # Rounded up, so a file just over the limit does not read "50.0 MB".
-            f"file too large ({math.ceil(size / 1024 / 1024 * 10) / 10:.1f} MB; "
-            "the limit is 50 MB)",
-            "split it or extract the report pages first",
+            f"文件过大（{math.ceil(size / 1024 / 1024 * 10) / 10:.1f} MB，上限为 50 MB）",
+            "请拆分文件，或只保留报告所在的页",
         )
 
 
 def _refuse_empty_or_known_binary(data: bytes, label: str) -> None:
     if not data:
-        raise LoaderError(
-            label, "empty file (0 bytes)", "check that the download or export finished"
-        )
+        raise LoaderError(label, "文件是空的（0 字节）", "请检查下载或导出是否完成")
     if not data.lstrip(b"\xef\xbb\xbf").strip():
-        raise LoaderError(
-            label, "empty file (only whitespace)", "check that the download or export finished"
-        )
+        raise LoaderError(label, "文件是空的（只有空白）", "请检查下载或导出是否完成")
     if data.startswith(_OLE) and _ENCRYPTED_PACKAGE in data[:65536]:
         # Word/WPS save a password-protected .docx as an OLE file holding
         # the encrypted package, so it looks like an old .doc.
         raise LoaderError(
             label,
-            "a password-protected Office file",
-            "open it in Word/WPS, remove the password and save it as .docx",
+            "这是有密码保护的 Office 文件",
+            "请在 Word/WPS 中打开，去掉密码后另存为 .docx",
         )
     for magic, what, hint in _REFUSED:
         if data.startswith(magic):
-            raise LoaderError(label, f"{what}, not a report document", hint)
+            raise LoaderError(label, f"这是{what}，不是报告文档", hint)
     if data.startswith(b"MZ") and b"\x00" in data[:64]:
-        raise LoaderError(label, "an executable program, not a report document", FORMATS_HINT)
+        raise LoaderError(label, "这是可执行程序，不是报告文档", FORMATS_HINT)
 
 
 def load(source: str | Path | bytes, *, name: str | None = None) -> Document:

@@ -9,7 +9,8 @@ from loaders.errors import LoaderError
 from loaders.model import Block
 
 # Formats the user can give us, named in every "give it as …" hint.
-FORMATS_HINT = "give the report as .txt, .html, .docx or .pdf"
+FORMATS_HINT = "请改用 .txt、.html、.docx 或 .pdf 格式的报告"
+OCR_HINT = "请先做文字识别（OCR），或改用 .txt、.html、.docx 或 .pdf 格式的报告"
 
 
 class Read(NamedTuple):
@@ -122,15 +123,15 @@ def decode_text(data: bytes, source: str, declared: str | None = None) -> tuple[
     if _looks_utf16(data):
         raise LoaderError(
             source,
-            "cannot decode the text: it looks like UTF-16 without a byte-order mark",
-            "re-save as UTF-8 or GB18030",
+            "无法识别文本编码：看起来是没有字节顺序标记（BOM）的 UTF-16",
+            "请另存为 UTF-8 或 GB18030 编码",
         )
     if _binary_share(data) > 0.05:
-        raise LoaderError(source, "binary data, not a text report", FORMATS_HINT)
+        raise LoaderError(source, "这是二进制数据，不是文本报告", FORMATS_HINT)
     raise LoaderError(
         source,
-        "cannot decode the text as UTF-8, GB18030 or another known encoding",
-        "re-save as UTF-8 or GB18030",
+        "无法按 UTF-8、GB18030 或其他已知编码识别文本",
+        "请另存为 UTF-8 或 GB18030 编码",
     )
 
 

@@ -29,33 +29,33 @@ _VAL = _W + "val"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _MAX_SPAN = 100
 
-_HINT = "re-save from Word/WPS"
+_HINT = "请用 Word/WPS 重新保存"
 
 
 def _invalid(source: str, why: str) -> LoaderError:
-    return LoaderError(source, "not a valid .docx", f"{why}; {_HINT}")
+    return LoaderError(source, "不是有效的 .docx 文件", f"{why}；{_HINT}")
 
 
 def read(data: bytes, source: str) -> Read:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, EOFError, ValueError):
-        raise _invalid(source, "not a zip archive") from None
+        raise _invalid(source, "不是 zip 压缩包") from None
     if "word/document.xml" not in names:
         if "OFD.xml" in names:
             raise LoaderError(
                 source,
-                "an OFD document, not .docx",
-                "export it as PDF or .docx from the OFD reader",
+                "这是 OFD 文档，不是 .docx",
+                "请在 OFD 阅读器中导出为 PDF 或 .docx",
             )
-        raise _invalid(source, "a zip archive without word/document.xml")
+        raise _invalid(source, "压缩包中没有 word/document.xml")
 
     import docx  # python-docx; imported here so text/HTML loads do not pay for it
 
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, etree.XMLSyntaxError):
-        raise _invalid(source, "the package is damaged or not a Word document") from None
+        raise _invalid(source, "文件已损坏，或不是 Word 文档") from None
     # Text boxes come twice, as DrawingML (mc:Choice) and as VML for old
     # readers (mc:Fallback); keep one.
     for fallback in list(body.iter(_MC_FALLBACK)):
@@ -73,8 +73,8 @@ def read(data: bytes, source: str) -> Read:
     if not blocks:
         raise LoaderError(
             source,
-            "no text in the Word document",
-            "if it holds only scanned pages, OCR them first, e.g. with ocrmypdf",
+            "Word 文档中没有文字",
+            "如果只有扫描页，请先做文字识别（OCR），例如用 ocrmypdf",
         )
     return Read(blocks=tuple(blocks))
 

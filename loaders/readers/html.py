@@ -99,8 +99,8 @@ def read(data: bytes, source: str) -> Read:
 def _no_text(source: str) -> LoaderError:
     return LoaderError(
         source,
-        "no text in the HTML page",
-        "save the complete page, not only its frame or a script-rendered shell",
+        "网页中没有文字",
+        "请保存完整的网页，而不只是框架页或由脚本生成的空壳页面",
     )
 
 

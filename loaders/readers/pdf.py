@@ -34,7 +34,7 @@ def read(data: bytes, source: str) -> Read:
     from loaders.readers.pdf_objects import open_document, page_objects
 
     if not data.lstrip()[:1024].count(b"%PDF-"):
-        raise LoaderError(source, "not a valid PDF (no %PDF header)", "re-export or re-download it")
+        raise LoaderError(source, "不是有效的 PDF（缺少 %PDF 文件头）", "请重新导出或重新下载")
     blocks: list[Block] = []
     chars = unmapped = pages = 0
     try:
@@ -68,16 +68,16 @@ def read(data: bytes, source: str) -> Read:
         # Fonts without a ToUnicode map: the text layer is glyph numbers.
         raise LoaderError(
             source,
-            "the text layer cannot be decoded (fonts without a Unicode map give (cid:N))",
-            "OCR it, e.g. with ocrmypdf --force-ocr, or export the PDF again",
+            "PDF 的文字层无法解码（字体缺少 Unicode 映射，文字显示为 (cid:N)）",
+            "请做文字识别（OCR），例如用 ocrmypdf --force-ocr，或重新导出 PDF",
         )
     if chars < _MIN_CHARS_PER_PAGE * pages or not blocks:
         # No characters, or only a stamp, a watermark or page numbers on
         # top of page images.
         raise LoaderError(
             source,
-            "no text layer, probably a scanned PDF",
-            "OCR it first, e.g. with ocrmypdf",
+            "没有文字层，可能是扫描版 PDF",
+            "请先做文字识别（OCR），例如用 ocrmypdf",
         )
     return Read(blocks=tuple(blocks))
 
@@ -85,16 +85,14 @@ def read(data: bytes, source: str) -> Read:
 def _encrypted(source: str) -> LoaderError:
     return LoaderError(
         source,
-        "encrypted PDF (password protected)",
-        "remove the password, e.g. with qpdf --decrypt, and load it again",
+        "PDF 已加密（有密码保护）",
+        "请先去掉密码（例如用 qpdf --decrypt）再导入",
     )
 
 
 def _corrupt(source: str, cause: object) -> LoaderError:
     why = type(cause).__name__
-    return LoaderError(
-        source, f"corrupt or unreadable PDF ({why})", "re-export or re-download the PDF"
-    )
+    return LoaderError(source, f"PDF 文件损坏或无法读取（{why}）", "请重新导出或重新下载该 PDF")
 
 
 def _page_blocks(page: Any) -> list[Block]:

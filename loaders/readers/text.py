@@ -39,6 +39,6 @@ def read(data: bytes, source: str) -> Read:
         lines = lines[header_count + 1 :]
     blocks = tuple(Paragraph(line.rstrip()) for line in lines if line.strip())
     if not blocks:
-        problem = "no report text after the header" if mark >= 0 else "empty file (only whitespace)"
-        raise LoaderError(source, problem, "check that the download or export finished")
+        problem = "文件头之后没有报告正文" if mark >= 0 else "文件是空的（只有空白）"
+        raise LoaderError(source, problem, "请检查下载或导出是否完成")
     return Read(blocks=blocks, meta=tuple(meta), encoding=encoding)
