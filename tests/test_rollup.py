@@ -166,3 +166,34 @@ def test_two_ingests_at_once_keep_the_rollup_exact(db_url: str, tmp_path: Path) 
     kept, rebuilt = _kept_and_rebuilt(get_engine(db_url))
     assert kept == rebuilt
     assert sum(v[3] for k, v in kept.items() if k[5] == "") == len(list(folder.iterdir())) - 1
+
+
+def test_series_report_counts_in_one_pass_equal_one_count_per_era() -> None:
+    from sqlalchemy import func, or_
+
+    from nianbao.models import Fact
+    from nianbao.queries.facts import series_catalog
+    from nianbao.series import series_catalog as crosswalk
+
+    engine = get_engine(build_db())
+    table = series_catalog(engine).set_index("系列")
+    with Session(engine) as s:
+        for key in ("requests_received", "withheld", "lawsuits", "staff"):
+            eras = crosswalk()[key].eras
+            for era, col in ((eras[0], "报告数（2019年以前）"), (eras[-1], "报告数（2019年以后）")):
+                codes = [c for t in era.terms for c in t.metrics]
+                n = s.scalar(
+                    select(func.count(func.distinct(Fact.report_id)))
+                    .join(Report, Fact.report_id == Report.id)
+                    .where(
+                        Fact.metric.in_(codes),
+                        Fact.value.is_not(None),
+                        Report.format.in_(era.formats),
+                        Report.synthetic.is_(False),
+                        Report.is_current.is_(True),
+                        or_(Fact.applicant.is_(None), Fact.applicant == "total"),
+                    )
+                )
+                assert table.loc[key, col] == n, (key, col)
+    # 平潭's and its departments' 2019+ reports state 收到申请 in Table B.
+    assert table.loc["requests_received", "报告数（2019年以后）"] > 10

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from loaders.catalog import applicants, metrics
@@ -425,6 +425,50 @@ def metric_catalog(engine: Engine, include_synthetic: bool = False) -> pd.DataFr
     return pd.DataFrame(records)
 
 
+def _series_report_counts(engine: Engine, include_synthetic: bool) -> dict[tuple[str, int], int]:
+    """(series key, era index) -> current reports of the era's formats with a
+    value for one of the era's codes (applicant 总计 or none).
+
+    All eras in one pass over the facts (one COUNT(DISTINCT …) per era) instead
+    of a statement per era: 指标说明 ran 31 statements, 3 s at 100k reports.
+    (The fact rollup cannot answer this exactly: a report with a code in two
+    cells, or with several of an era's codes, must count once.)
+    """
+    from nianbao.series import series_catalog as crosswalk
+
+    eras = {
+        (key, i): (tuple(dict.fromkeys(c for t in era.terms for c in t.metrics)), era.formats)
+        for key, measure in crosswalk().items()
+        for i, era in enumerate(measure.eras)
+    }
+    eras = {k: v for k, v in eras.items() if v[0]}
+    if not eras:
+        return {}
+    cols = [
+        func.count(
+            func.distinct(
+                case((and_(Fact.metric.in_(codes), Report.format.in_(formats)), Fact.report_id))
+            )
+        )
+        for codes, formats in eras.values()
+    ]
+    stmt = (
+        select(*cols)
+        .select_from(Fact)
+        .join(Report, Fact.report_id == Report.id)
+        .where(
+            Fact.metric.in_(sorted({c for codes, _ in eras.values() for c in codes})),
+            Fact.value.is_not(None),
+            *([] if include_synthetic else [Report.synthetic.is_(False)]),
+            Report.is_current.is_(True),
+            or_(Fact.applicant.is_(None), Fact.applicant == "total"),
+        )
+    )
+    with engine.connect() as conn:
+        row = conn.execute(stmt).one()
+    return {k: int(n or 0) for k, n in zip(eras, row, strict=True)}
+
+
 def series_catalog(engine: Engine, include_synthetic: bool = False) -> pd.DataFrame:
     """Every cross-era series of loaders/series.csv with comparability and counts.
 
@@ -436,45 +480,27 @@ def series_catalog(engine: Engine, include_synthetic: bool = False) -> pd.DataFr
     from nianbao.series import all_codes
     from nianbao.series import series_catalog as crosswalk
 
+    counts = _series_report_counts(engine, include_synthetic)
     records = []
-    with Session(engine) as session:
-        for key, measure in crosswalk().items():
-            legacy, gov = measure.eras[0], measure.eras[-1]
-            counts = []
-            for era in (legacy, gov):
-                codes = tuple(dict.fromkeys(c for t in era.terms for c in t.metrics))
-                if not codes:
-                    counts.append(0)
-                    continue
-                n = session.scalar(
-                    select(func.count(func.distinct(Fact.report_id)))
-                    .join(Report, Fact.report_id == Report.id)
-                    .where(
-                        Fact.metric.in_(codes),
-                        Fact.value.is_not(None),
-                        Report.format.in_(era.formats),
-                        *([] if include_synthetic else [Report.synthetic.is_(False)]),
-                        Report.is_current.is_(True),
-                        or_(Fact.applicant.is_(None), Fact.applicant == "total"),
-                    )
-                )
-                counts.append(int(n or 0))
-            formats = [f for era in measure.eras if era.terms for f in era.formats]
-            records.append(
-                {
-                    "系列": key,
-                    "名称": measure.name,
-                    "单位": measure.unit,
-                    "2019年以前": legacy.expression,
-                    "2019年以后": gov.expression,
-                    "格式": "、".join(FORMAT_NAMES.get(f, f) for f in dict.fromkeys(formats)),
-                    "跨时期可比性": COMPARABLE_LABELS.get(measure.comparable, measure.comparable),
-                    "说明": measure.note,
-                    "报告数（2019年以前）": counts[0],
-                    "报告数（2019年以后）": counts[1],
-                    "指标代码": " ".join(all_codes(measure)),
-                }
-            )
+    for key, measure in crosswalk().items():
+        legacy, gov = measure.eras[0], measure.eras[-1]
+        counts_of = [counts.get((key, i), 0) for i in (0, len(measure.eras) - 1)]
+        formats = [f for era in measure.eras if era.terms for f in era.formats]
+        records.append(
+            {
+                "系列": key,
+                "名称": measure.name,
+                "单位": measure.unit,
+                "2019年以前": legacy.expression,
+                "2019年以后": gov.expression,
+                "格式": "、".join(FORMAT_NAMES.get(f, f) for f in dict.fromkeys(formats)),
+                "跨时期可比性": COMPARABLE_LABELS.get(measure.comparable, measure.comparable),
+                "说明": measure.note,
+                "报告数（2019年以前）": counts_of[0],
+                "报告数（2019年以后）": counts_of[1],
+                "指标代码": " ".join(all_codes(measure)),
+            }
+        )
     return pd.DataFrame(records)
 
 
