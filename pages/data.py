@@ -159,9 +159,9 @@ if too_many:
         f"一次最多导出 {fq.EXPORT_MAX:,} 行。请在左侧缩小年度、地区、发布机关或指标范围后再导出。"
     )
 elif total > len(frame):
-    st.caption(f"共 {total} 行，这里显示前 {len(frame):,} 行；导出包含全部 {total:,} 行。")
+    st.caption(f"共 {total:,} 行，这里显示前 {len(frame):,} 行；导出包含全部 {total:,} 行。")
 else:
-    st.caption(f"共 {total} 行。")
+    st.caption(f"共 {total:,} 行。")
 st.dataframe(
     frame[columns],
     hide_index=True,
@@ -172,7 +172,10 @@ st.dataframe(
 )
 
 
-def _export_frame() -> pd.DataFrame:
+def _export_frame(
+    flt: fq.FactFilter = flt,
+    columns: list[str] = columns,  # this run's, bound now
+) -> pd.DataFrame:
     """Every row of the filter (not only the rows on screen), with the columns shown.
 
     Runs when a button is pressed, in Streamlit's download thread: no cache
