@@ -62,6 +62,9 @@ def test_golden(expected_path: Path) -> None:
     assert [(c["rule"], c.get("subject", ""), c["status"]) for c in actual["checks"]] == [
         (c["rule"], c.get("subject", ""), c["status"]) for c in expected["checks"]
     ]
+    # What an evaluator reads: the warnings and check details, in Chinese.
+    assert [c["detail"] for c in actual["checks"]] == [c["detail"] for c in expected["checks"]]
+    assert actual["warnings"] == expected["warnings"]
 
 
 def test_enough_golden_reports() -> None:
