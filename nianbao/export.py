@@ -47,7 +47,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据") -> bytes:
     Missing values are written as empty cells. Sheet names are cut to Excel's
     31-character limit. The workbook is written row by row (write-only mode):
     about twice as fast as pandas' writer, which matters for an export of
-    the whole 数据 selection (up to 200,000 rows).
+    the whole 数据 selection (up to 100,000 rows).
     """
     from openpyxl import Workbook
 

@@ -44,9 +44,10 @@ FACT_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
 TECHNICAL_COLUMNS: tuple[str, ...] = ("指标代码", "原文数值", "位置")
 
 DEFAULT_LIMIT = 5000  # rows shown on the page
-# Rows one export may hold. Excel stops at 1,048,576 rows, and building the
-# file takes seconds per 100,000 rows; a larger selection is narrowed first.
-EXPORT_MAX = 200_000
+# Rows one export may hold. Excel stops at 1,048,576 rows, and reading and
+# writing 100,000 rows takes 10–40 s (openpyxl; more on a busy server), which
+# is as long as a click should wait; a larger selection is narrowed first.
+EXPORT_MAX = 100_000
 
 # 状态 of a cell: a value, a blank cell, or a value the parser could not
 # decide (fused digits with several splits: value NULL, raw = the digits).
