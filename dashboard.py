@@ -103,6 +103,8 @@ def _headline(f: common.Filters, year: int) -> None:
     scopes = list(dict.fromkeys(head["scope"]))
     if f.scope is None and not f.bodies:
         st.info(common.NO_GRAND_TOTAL)
+    elif not f.bodies:
+        st.info(common.ONE_SCOPE_NOTE[f.scope])
     st.caption(
         "每个数字旁注明背后的报告数和缺失数（空白或未填，不计为0）。"
         "较上年的变化只比较两年都有报告的同一批机关。"
@@ -130,6 +132,8 @@ def _headline(f: common.Filters, year: int) -> None:
                 note = f"{row.n_reports} 份报告"
                 if row.n_missing:
                     note += f"，{row.n_missing} 份缺失"
+                if row.n_uncertain:
+                    note += f"（其中 {row.n_uncertain} 份原文数字无法确定）"
                 st.caption(note)
                 if _change_note(row) != block_note:
                     st.caption(_change_note(row))

@@ -41,6 +41,7 @@ def _counts_table(df, value_label: str):  # type: ignore[no-untyped-def]
             "total": "总数",
             "corrected": "纠错",
             "rate": "纠错率",
+            "n_uncertain": "其中存疑",
             "note": "说明",
         }
     )
@@ -142,8 +143,16 @@ if line.empty:
 else:
     gaps = line[line["note"] == "该年没有可用的报告"]
     n_missing = int(line["n_missing"].sum())
-    if n_missing:
-        st.warning(f"有 {n_missing} 份报告的这一数值为空白或未填（未计为0，图中断开）。")
+    n_uncertain = int(line["n_uncertain"].sum())
+    if n_missing - n_uncertain:
+        st.warning(
+            f"有 {n_missing - n_uncertain} 份报告的这一数值为空白或未填（未计为0，图中断开）。"
+        )
+    if n_uncertain:
+        st.warning(
+            f"有 {n_uncertain} 份报告的这一数值无法确定：原文数字连写、无法唯一拆分"
+            "（未计入，不是空白）；可在报告详情中查看原文。"
+        )
     if not gaps.empty:
         listed = "；".join(
             f"{g}：{'、'.join(str(y) for y in grp['year'])}年" for g, grp in gaps.groupby("group")

@@ -204,3 +204,16 @@ def test_trend_captions_and_picker_show_no_codes() -> None:
     caption = next(c.value for c in at.caption if c.value.startswith("跨时期序列"))
     assert "legacy." not in caption and "[total]" not in caption
     assert "「一、本年新收政府信息公开申请数量」" in caption
+
+
+def test_an_unreadable_cell_is_uncertain_not_blank() -> None:
+    # pingtan/2012-czj-205.txt, 统计表: "主动公开信息数 条 2626" — the 2012 figure and
+    # the running total (历年累计) are printed together and cannot be split.
+    body = "平潭综合实验区财政金融局"
+    at = run("pages/trends.py", bodies=body, metric="proactive_items")
+    assert any("1 份报告的这一数值无法确定" in w.value for w in at.warning)
+    assert not any("为空白" in w.value for w in at.warning)  # not counted as a blank cell
+    table = next(d.value for d in at.dataframe if "说明" in d.value.columns)
+    row = table[table["年份"] == 2012].iloc[0]
+    assert math.isnan(row.iloc[2]) and (row["缺失数"], row["其中存疑"]) == (1, 1)
+    assert "无法确定" in row["说明"]

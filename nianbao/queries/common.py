@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, case, func, select, union_all
+from sqlalchemy import Engine, case, func, literal, select, union_all
 
 from nianbao.labels import SCOPE_LABELS  # noqa: F401  (re-exported)
 from nianbao.models import CheckResult, Fact, Region, Report
-from nianbao.series import Measure, disjoint_groups, per_report_select
+from nianbao.series import Measure, disjoint_groups, measure_condition, per_report_select
 
 REPORT = Report.__table__
 FACT = Fact.__table__
@@ -312,6 +312,14 @@ NO_GRAND_TOTAL = (
     "按范围分列、不给总计：政府的年报往往已汇总所属部门和乡镇街道的数字，"
     "把不同范围的报告相加会重复计算。"
 )
+# One sentence per scope for a reader of 总览: what the figures add up, and why not more.
+ONE_SCOPE_NOTE = {
+    "government": "这里只计本地区政府自己的年报：政府年报往往已汇总所属部门和乡镇街道的数字，"
+    "再加上它们会重复计算；部门、乡镇街道的合计可在左侧「范围」中查看。",
+    "department": "这里是本地区各部门年报之和，不含政府年报（政府年报往往已包含这些数字）。",
+    "township": "这里是本地区各乡镇街道年报之和，不含政府年报（政府年报往往已包含这些数字）。",
+    "other": "这里是本地区其他机关年报之和，不与政府、部门、乡镇街道的报告相加。",
+}
 GAP_NOTE = "某年没有这一范围的报告时记为缺失（图中断开），不是 0，也不是下降。"
 
 
@@ -356,10 +364,11 @@ def totals(
     Columns: *by, measure, value (sum of the known values; NaN if none),
     n_reports (reports with a known value), n_missing (reports of the group
     in a format that has the measure, whose value is blank or not stated),
-    report_id (the report, when exactly one report is behind the figure).
+    report_id (the report, when exactly one report is behind the figure),
+    n_uncertain (of n_missing: a cell behind the value could not be read).
     Keep "scope" in ``by`` unless the filter fixes one scope or body.
     """
-    cols = [*by, "measure", "value", "n_reports", "n_missing", "report_id"]
+    cols = [*by, "measure", "value", "n_reports", "n_missing", "report_id", "n_uncertain"]
     if not measures:
         return pd.DataFrame(columns=cols)
     sums = aggregate(engine, f, measures, by)
@@ -383,7 +392,43 @@ def totals(
     out["n_missing"] = (out["n_total"] - out["n_reports"]).astype(int)
     one = out["n_total"] == 1
     out["report_id"] = out["first_id"].where(one).astype("Int64")
+    unc = uncertain(engine, f, measures, by)
+    out = out.merge(unc, on=[*by, "measure"], how="left") if len(unc) else out
+    out["n_uncertain"] = out["n_uncertain"].fillna(0).astype(int) if len(unc) else 0
     return out[cols]
+
+
+def uncertain(
+    engine: Engine, f: Filters, measures: Sequence[Measure], by: tuple[str, ...]
+) -> pd.DataFrame:
+    """Reports per group and measure whose value is missing because a cell
+    behind it could not be read (digits the parser could not split, kept in
+    ``raw``; a blank cell has an empty ``raw``). Columns: *by, measure, n_uncertain.
+
+    Only facts without a value are looked at, so this is a short read.
+    """
+    cols = [*by, "measure", "n_uncertain"]
+    if not measures:
+        return pd.DataFrame(columns=cols)
+    fc = FACT.c
+    r = REPORT.c
+    key = case(*[(measure_condition(m), literal(m.key)) for m in measures], else_=None)
+    inner = (
+        select(*[r[b] for b in by], key.label("measure"), fc.report_id)
+        .select_from(FACT.join(REPORT, r.id == fc.report_id))
+        .where(fc.value.is_(None), fc.raw != "", *report_conditions(f))
+        .subquery()
+    )
+    stmt = (
+        select(
+            *[inner.c[b] for b in by],
+            inner.c.measure,
+            func.count(func.distinct(inner.c.report_id)).label("n_uncertain"),
+        )
+        .where(inner.c.measure.is_not(None))
+        .group_by(*[inner.c[b] for b in by], inner.c.measure)
+    )
+    return read(engine, stmt)
 
 
 def fill_years(df: pd.DataFrame, group: str, years: Sequence[int]) -> pd.DataFrame:

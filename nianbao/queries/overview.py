@@ -15,6 +15,7 @@ from nianbao.queries.common import (
     measure_formats,
     read,
     report_conditions,
+    uncertain,
     wide_per_report,
 )
 from nianbao.series import measure
@@ -91,7 +92,8 @@ def headline(engine: Engine, f: Filters, year: int) -> pd.DataFrame:
     value), n_missing (the scope's other reports of the year), cmp_value and
     prev_value (the comparable bodies' sums this year and last year), change,
     n_comparable (bodies compared), n_cur_left / n_prev_left (reports with a
-    known value this year / last year left out of the comparison).
+    known value this year / last year left out of the comparison), n_uncertain
+    (of n_missing: a cell behind the value could not be read; 公开率: 0).
     All sums are computed in SQL.
     """
     keys = [k for k, _ in HEADLINES if k != "disclosure_rate"]
@@ -162,7 +164,13 @@ def headline(engine: Engine, f: Filters, year: int) -> pd.DataFrame:
         select(*cols).select_from(cur.outerjoin(prev, same_body)).group_by(cur.c.scope, cur.c.year),
     )
     pairs_df = years_df[years_df["year"] == year]
-    return _headline_rows(years_df, pairs_df, year)
+    out = _headline_rows(years_df, pairs_df, year)
+    # of the missing: values whose cell could not be read (not blank)
+    unc = uncertain(engine, f.with_(year=year, year_from=None, year_to=None), ms, ("scope",))
+    counts = {(s_, m_): n for s_, m_, n in unc.itertuples(index=False)}
+    keys_ = zip(out["scope"], out["key"], strict=True)
+    out["n_uncertain"] = [counts.get(k, 0) for k in keys_]
+    return out
 
 
 def _num(v: Any) -> float:

@@ -92,11 +92,14 @@ def _line(engine: Engine, f: Filters, key: str, by: tuple[str, ...]) -> pd.DataF
 
 def _finish(df: pd.DataFrame, key: str, years: list[int]) -> pd.DataFrame:
     """Explicit gap rows, rates in %, and report_ids / note columns for the page."""
-    cols = ["group", "year", "value", "n_reports", "n_missing", "report_ids", "note"]
+    cols = ["group", "year", "value", "n_reports", "n_missing", "n_uncertain", "report_ids", "note"]
     if df.empty:
         return pd.DataFrame(columns=cols)
-    df = df[["group", "year", "value", "n_reports", "n_missing", "report_id"]]
+    if "n_uncertain" not in df:
+        df = df.assign(n_uncertain=0)  # rates: a missing part is missing, whatever the cell
+    df = df[["group", "year", "value", "n_reports", "n_missing", "n_uncertain", "report_id"]]
     df = fill_years(df, "group", years)
+    df["n_uncertain"] = df["n_uncertain"].fillna(0).astype(int)
     if key in RATES:
         df["value"] = df["value"] * 100  # a percentage: the chart's unit is %
     gap = (df["n_reports"] + df["n_missing"]) == 0
@@ -104,6 +107,7 @@ def _finish(df: pd.DataFrame, key: str, years: list[int]) -> pd.DataFrame:
     df.loc[gap, "note"] = "该年没有可用的报告"
     blank = ~gap & df["value"].isna()
     df.loc[blank, "note"] = "报告中没有这一数值"
+    df.loc[df["n_uncertain"] > 0, "note"] = "有数字无法确定（原文数字连写，无法拆分）"
     if key in RATES:  # every part known but the denominator is 0
         df.loc[blank & (df["n_reports"] > 0), "note"] = "分母为0，无法计算"
     df["report_ids"] = [() if pd.isna(i) else (int(i),) for i in df["report_id"]]
