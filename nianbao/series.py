@@ -300,6 +300,11 @@ def _index_condition(measures: Sequence[Measure]) -> ColumnElement[bool]:
     return or_(*parts)
 
 
+def index_condition(measures: Sequence[Measure]) -> ColumnElement[bool]:
+    """Flat (metric, applicant) lists of the measures' facts, for an index range read."""
+    return _index_condition(measures)
+
+
 def per_report_select(measures: Sequence[Measure], report_conditions: list[Any]) -> Select[Any]:
     """SELECT report_id, measure, value, n_facts, n_values: one row per report and measure.
 

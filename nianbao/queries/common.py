@@ -18,7 +18,13 @@ from sqlalchemy import Engine, case, func, literal, select, union_all
 
 from nianbao.labels import SCOPE_LABELS  # noqa: F401  (re-exported)
 from nianbao.models import CheckResult, Fact, Region, Report
-from nianbao.series import Measure, disjoint_groups, measure_condition, per_report_select
+from nianbao.series import (
+    Measure,
+    disjoint_groups,
+    index_condition,
+    measure_condition,
+    per_report_select,
+)
 
 REPORT = Report.__table__
 FACT = Fact.__table__
@@ -416,7 +422,7 @@ def uncertain(
     inner = (
         select(*[r[b] for b in by], key.label("measure"), fc.report_id)
         .select_from(FACT.join(REPORT, r.id == fc.report_id))
-        .where(fc.value.is_(None), fc.raw != "", *report_conditions(f))
+        .where(index_condition(measures), fc.value.is_(None), fc.raw != "", *report_conditions(f))
         .subquery()
     )
     stmt = (
