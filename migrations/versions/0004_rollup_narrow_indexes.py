@@ -5,7 +5,10 @@
 - ix_report_filter replaces ix_report_current_synthetic_year and
   ix_report_is_current (both are prefixes of it): every page filter and the
   columns the pages group reports by, so counting or joining reports reads
-  the index and not the report rows with their full text.
+  the index and not the report rows with their full text. (Moving full_text
+  and original into a 1:1 table was the alternative: it would rewrite the
+  largest table on upgrade and touch every module that reads them, for the
+  same effect on the pages' queries, which now never read a report row.)
 - ix_fact_measure (metric, applicant, report_id, source, value) replaces
   ix_fact_metric_applicant_report and ix_fact_metric_report: the measure
   reads become index-only, and ingest maintains one index fewer on the
