@@ -57,18 +57,24 @@ def notes(d: pd.DataFrame, key: str) -> list[str]:
     """Per row, what a reader must know about its rates: every rate over a small
     denominator, and 无法计算 for the ranking's rate (0 reviews is common; a
     note on every such row would drown the rest)."""
-    joined = pd.Series("", index=d.index)
+    per_rate = []
     for rate, name in compare.RATES.items():
         if rate not in d:
             continue
-        state = d[f"{rate}__state"]
-        n = d[f"{rate}__n"].round().astype("Int64").astype("string").fillna("")
-        part = (name + "样本小（分母 " + n + "）").where(state == "small", "")
-        if rate == key:
-            part = part.where(state != "zero", f"{name}无法计算（分母为0）")
-        sep = pd.Series("；", index=d.index).where((joined != "") & (part != ""), "")
-        joined = joined + sep + part
-    return joined.tolist()
+        # Plain lists: pandas string arithmetic cost 0.1 s over 8k bodies.
+        states = d[f"{rate}__state"].tolist()
+        ns = d[f"{rate}__n"].tolist()
+        per_rate.append(
+            [
+                f"{name}样本小（分母 {n:.0f}）"
+                if s == "small"
+                else f"{name}无法计算（分母为0）"
+                if s == "zero" and rate == key
+                else ""
+                for s, n in zip(states, ns, strict=True)
+            ]
+        )
+    return ["；".join(x for x in row if x) for row in zip(*per_rate, strict=True)] or [""] * len(d)
 
 
 def scope_name(scope: str | None) -> str:
