@@ -212,6 +212,10 @@ def generate(url: str, n_reports: int, seed: int = 0, batch: int = 500) -> dict[
             conn.execute(insert(Fact), facts)
             conn.execute(insert(CheckResult), checks)
             n_facts += len(facts)
+    with engine.begin() as conn:  # written around the store: sum the rollup once
+        from nianbao import rollup
+
+        rollup.rebuild(conn)
     engine.dispose()
     return {
         "reports": len(report_rows),
