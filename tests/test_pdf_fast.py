@@ -246,3 +246,14 @@ def test_reader_same_blocks_with_and_without_fast_path(monkeypatch):
     assert with_fast.blocks[-1] == Paragraph("Text below the table")
     monkeypatch.setattr("loaders.readers.pdf_objects.page_objects", lambda *a: None)
     assert load(data).blocks == with_fast.blocks
+
+
+def test_parallel_threads_read_the_same():
+    """The dashboard parses uploads in Streamlit's threads; pdfium is not
+    thread-safe, so pdf_objects serialises its calls."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    want = SNAPSHOT["tests/data/reports/golden_other_2024-huaian-szfgs2024.pdf"]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: _dump(HUAIAN), range(8)))
+    assert all(r == want for r in results)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import threading
 from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
@@ -36,15 +37,22 @@ Objects = dict[str, list[dict[str, Any]]]
 _TOL = 1e-3  # points; pdfium works in float32, pdfminer in float64
 
 
+# pdfium is not thread-safe, not even for different documents, and the
+# dashboard's import page parses uploads in Streamlit's session threads.
+_PDFIUM = threading.Lock()
+
+
 class Document:
     """A PDF opened in pdfium, with pdfminer's font widths cached across its pages."""
 
     def __init__(self, data: bytes) -> None:
-        self.pdfium = pdfium.PdfDocument(data)
+        with _PDFIUM:
+            self.pdfium = pdfium.PdfDocument(data)
         self.widths: _Widths | None = None
 
     def close(self) -> None:
-        self.pdfium.close()
+        with _PDFIUM:
+            self.pdfium.close()
 
 
 def open_document(data: bytes) -> Document | None:
@@ -60,8 +68,9 @@ def page_objects(doc: Document, index: int, page: Any) -> Objects | None:
     (a pdfplumber Page) built from page ``index`` of the pdfium ``doc``; None
     when the page needs pdfminer."""
     try:
-        return _page_objects(doc, index, page)
-    except Exception:  # a damaged page: pdfminer will say what is wrong with it
+        with _PDFIUM:
+            return _page_objects(doc, index, page)
+    except Exception:  # a damaged page, or an old pypdfium2: pdfminer reads it
         return None
 
 
