@@ -106,7 +106,7 @@ def test_evaluate_page_2023_scorecards_and_the_jjf_problem_list(
     t1 = problems[problems["规则"] == "T1"]
     assert list(t1["对象"]) == ["收到申请"] and list(t1["状态"]) == ["不通过"]
     details = [e for e in at.expander if "T1 收到申请" in e.label]
-    assert details and "requests.received 3" in details[0].text[0].value
+    assert details and "一、本年新收政府信息公开申请数量 3" in details[0].text[0].value
 
     # The Excel the page offers holds what it shows.
     (data,) = [v for k, v in downloads.items() if k.endswith(".xlsx")]

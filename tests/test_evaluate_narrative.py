@@ -18,9 +18,9 @@ def test_jjf_2023_text_says_0_applications_while_the_table_shows_3() -> None:
     res = _by_subject("pingtan/2023-jjf-057.txt")
     (received,) = res["收到申请"]
     assert received.status == "fail"
-    assert "text: 收到申请 0" in received.detail
+    assert "正文：收到申请 0" in received.detail
     assert "「2023年，共收到政府信息公开申请0条。」" in received.detail
-    assert "requests.received 3" in received.detail
+    assert "一、本年新收政府信息公开申请数量 3" in received.detail
     # 「没有政府信息公开行政复议及行政诉讼情况」 agrees with the zero Table C.
     assert [r.status for r in res["行政复议"]] == ["pass"]
     assert [r.status for r in res["行政诉讼"]] == ["pass"]
@@ -32,16 +32,14 @@ def test_zhz_2024_text_says_4_applications_while_the_table_is_all_zero() -> None
     res = _by_subject("pingtan/2024-zhz-100.txt")
     (received,) = res["收到申请"]
     assert received.status == "fail"
-    assert "text: 收到申请 4" in received.detail and "requests.received 0" in received.detail
+    assert "正文：收到申请 4" in received.detail
+    assert "一、本年新收政府信息公开申请数量 0" in received.detail
     assert "共收到政府信息公开申请4件" in received.detail
     # 「受理并办结3件」, read by loaders.narrative (text.requests.closed), vs （七）总计 0.
     (closed,) = res["答复/办理申请总数"]
     assert closed.status == "fail"
-    assert (
-        "text: 答复/办理申请总数 3" in closed.detail
-        and "(read by loaders.narrative)" in closed.detail
-    )
-    assert "requests.closed 0" in closed.detail
+    assert "正文：答复/办理申请总数 3" in closed.detail and "（正文数字识别读出）" in closed.detail
+    assert "（七）总计 0" in closed.detail
 
 
 def test_shanghai_2019_worked_example_of_format_md() -> None:
@@ -49,29 +47,29 @@ def test_shanghai_2019_worked_example_of_format_md() -> None:
     res = _by_subject("other/2019-002.html")
     (both,) = res["予以公开及部分公开"]
     assert both.status == "fail"
-    assert "text: 予以公开及部分公开 258" in both.detail
-    assert "requests.disclosed 258+12+1+1" in both.detail  # 272, 总计 column blank
-    assert "requests.partially_disclosed 3" in both.detail
-    assert "at least 予以公开及部分公开 275" in both.detail
-    assert "自然人 column of requests.disclosed alone" in both.detail
+    assert "正文：予以公开及部分公开 258" in both.detail
+    assert "（一）予以公开 258+12+1+1（总计栏空白" in both.detail  # 272, 总计 column blank
+    assert "不计其他情形） 3（" in both.detail
+    assert "统计表至少为：予以公开及部分公开 275" in both.detail
+    assert "正文数字只等于“（一）予以公开”的自然人栏" in both.detail
     (pct,) = res["予以公开及部分公开 %"]
     assert pct.status == "fail"
     assert "258/805 = 32.0%" in pct.detail and "275/805 = 34.2%" in pct.detail
     (unavailable,) = res["无法提供"]
     assert unavailable.status == "fail"
-    assert "at least 无法提供 337" in unavailable.detail
-    assert "equals requests.unavailable.not_held alone" in unavailable.detail
+    assert "统计表至少为：无法提供 337" in unavailable.detail
+    assert "只等于“（四）无法提供 1.本机关不掌握相关政府信息”一项" in unavailable.detail
     # Figures that agree, with blank cells: "passes if blanks are zero".
     (withheld,) = res["不予公开"]
-    assert withheld.status == "uncertain" and "passes if blanks are zero" in withheld.detail
+    assert withheld.status == "uncertain" and "空白格按 0 计则一致" in withheld.detail
     assert [r.status for r in res["收到申请"]] == ["pass"]  # 共受理…859件
     # The text's outcome groups add up to 716 of 805 closed applications.
     # (FORMAT.md §4.1 says "omits 81"; 805 − 716 is 89.)
     (groups,) = res["办理结果合计"]
     assert groups.status == "fail"
     assert groups.detail == (
-        "text's outcome groups 予以公开及部分公开 258 + 不予公开 35 + 无法提供 265 + "
-        "不予处理 158 + 其他处理 0 = 716; table requests.closed 805 (the text leaves out 89)"
+        "正文所列各类办理结果 予以公开及部分公开 258 + 不予公开 35 + 无法提供 265 + "
+        "不予处理 158 + 其他处理 0 = 716；统计表：（七）总计 805（正文少了 89）"
     )
     assert [r.status for r in res["行政复议"]] == ["pass"]  # 行政复议7件
 
@@ -95,7 +93,7 @@ def test_total_column_that_disagrees_with_its_own_row_is_named() -> None:
     """htp 2024: 6 applications in the text, 5 + 1 in the columns, 总计 0."""
     (received,) = _by_subject("pingtan/2024-htp-113.txt")["收到申请"]
     assert received.status == "fail"
-    assert "sum of the applicant columns" in received.detail
+    assert "正文数字等于各申请人栏之和" in received.detail
 
 
 def test_statements_skip_other_years_and_document_counts() -> None:

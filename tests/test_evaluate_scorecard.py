@@ -43,7 +43,7 @@ def test_known_failures_are_found_with_their_numbers() -> None:
     results = corpus()[1]
     jjf = results["pingtan/2023-jjf-057.txt"]
     t1 = [r for r in jjf if r.rule == "T1" and r.status == "fail"]
-    assert len(t1) == 1 and "requests.received 3" in t1[0].detail
+    assert len(t1) == 1 and "一、本年新收政府信息公开申请数量 3" in t1[0].detail
     assert "D1" in _rules("pingtan/2025-gyz-045.txt", "fail")
     o1 = [r for r in results["pingtan/2016-gwh-160.txt"] if r.rule == "O1"]
     assert [r.status for r in o1] == ["fail"]
@@ -74,7 +74,7 @@ def test_series_rules_attach_to_the_later_report() -> None:
     # No carry-over rule after a pre-2019 table; O1 compares across formats.
     first = results["pingtan/2019-jjf-053.txt"]
     assert not [r for r in first if r.rule == "X1"]
-    assert [r.subject for r in first if r.rule == "O1"] == ["vs 2018"]
+    assert [r.subject for r in first if r.rule == "O1"] == ["与2018年对比"]
     # The first report of a series has no previous one.
     assert not [r for r in results["pingtan/2009-gaj-207.txt"] if r.rule in ("X1", "O1")]
 
@@ -87,7 +87,9 @@ def test_scorecard_of_a_report_with_problems() -> None:
     assert 0 < (by["accuracy"].score or 0) < 1
     assert card.score is not None and 0 < card.score < 100
     assert card.problems[0].status == "fail"
-    assert any(p.rule == "T1" and "requests.received 3" in p.detail for p in card.problems)
+    assert any(
+        p.rule == "T1" and "一、本年新收政府信息公开申请数量 3" in p.detail for p in card.problems
+    )
 
 
 def test_scorecard_of_a_clean_report_is_full_marks() -> None:

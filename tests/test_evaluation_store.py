@@ -46,21 +46,21 @@ def test_jjf_2023_text_says_0_applications_while_the_table_shows_3(engine: Engin
     t1 = [r for r in fails if r.rule == "T1"]
     assert len(t1) == 1
     assert t1[0].subject == "收到申请"
-    assert "text: 收到申请 0" in t1[0].detail
+    assert "正文：收到申请 0" in t1[0].detail
     assert "「2023年，共收到政府信息公开申请0条。」" in t1[0].detail
-    assert "requests.received 3" in t1[0].detail
+    assert "一、本年新收政府信息公开申请数量 3" in t1[0].detail
     assert t1[0].rules_version == RULES_VERSION
 
 
 def test_gyz_2025_published_late(engine: Engine) -> None:
     (d1,) = [r for r in _results(engine, "2025-gyz-045.txt") if r.rule == "D1"]
     assert d1.status == "fail"
-    assert "published 2026-04-17, 76 day(s) after the deadline 2026-01-31" in d1.detail
+    assert "发布于 2026-04-17，比期限 2026-01-31 晚 76 天" in d1.detail
 
 
 def test_gwh_2016_copies_2015(engine: Engine) -> None:
     o1 = [r for r in _results(engine, "2016-gwh-160.txt") if r.rule == "O1"]
-    assert [(r.status, r.subject) for r in o1] == [("fail", "vs 2015")]
+    assert [(r.status, r.subject) for r in o1] == [("fail", "与2015年对比")]
     assert "「2015年未收到有关政府信息公开申请。」" in o1[0].detail
 
 
@@ -140,5 +140,5 @@ def test_storage_on_postgresql(pg_url: str) -> None:
     summary = run_evaluation(pg_url, only_stale=False)
     assert summary.n_reports == 2
     t1 = [r for r in _results(engine, "2023-jjf-057.txt", "fail") if r.rule == "T1"]
-    assert len(t1) == 1 and "requests.received 3" in t1[0].detail
+    assert len(t1) == 1 and "一、本年新收政府信息公开申请数量 3" in t1[0].detail
     assert evaluate_stale(engine).skipped

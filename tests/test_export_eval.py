@@ -62,7 +62,7 @@ def test_the_workbook_holds_the_scorecards_rankings_and_problem_lists(engine: En
     _same(wb.problems[wb.problems.report_id == jjf].drop(columns="report_id"), problems)
     t1 = problems[problems["规则"] == "T1"].iloc[0]
     assert t1["状态"] == "不通过" and t1["指标"] == "数据准确" and t1["来源"] == "评估"
-    assert "text: 收到申请 0" in t1["说明"] and "requests.received 3" in t1["说明"]
+    assert "正文：收到申请 0" in t1["说明"] and "申请数量 3" in t1["说明"]
     assert book[name]["D2"].value == f"/report?id={jjf}"
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from loaders.catalog import APPLICANT_COLUMNS
+from loaders.catalog import APPLICANT_COLUMNS, metrics
 from loaders.model import CheckResult, Fact, ParsedReport
 
 Status = Literal["pass", "fail", "uncertain"]
@@ -25,7 +25,7 @@ _MEMBER_COLUMNS = APPLICANT_COLUMNS[:-1]  # all but "total"
 
 def fmt_num(v: float | None) -> str:
     if v is None:
-        return "blank"
+        return "空白"
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
@@ -61,7 +61,7 @@ def amount(
 
     Returns None when the table has no value at all for the metric.
     """
-    name = label or metric
+    name = label or metrics()[metric].label
     for applicant in ("total", None):
         f = facts.get((metric, applicant))
         if f is not None and f.value is not None:
@@ -74,9 +74,9 @@ def amount(
     total = sum(float(p.value) for p in known if p.value is not None)
     how = "+".join(fmt_num(p.value) for p in known)
     if blanks:
-        how = f"{name} {how} (总计 blank; {blanks} blank column(s) counted as 0)"
+        how = f"{name} {how}（总计栏空白，另有 {blanks} 个申请人栏空白，按 0 计）"
         return Amount(total, False, how)
-    return Amount(total, True, f"{name} {how} (sum of columns, 总计 blank)")
+    return Amount(total, True, f"{name} {how}（总计栏空白，取各申请人栏之和）")
 
 
 def amount_sum(
@@ -93,23 +93,23 @@ def amount_sum(
     missing = len(parts) - len(known)
     how = f"{label} {fmt_num(low)} = {inner}" if label else inner
     if missing:
-        how += f" ({missing} row(s) blank, counted as 0)"
+        how += f"（{missing} 行空白，按 0 计）"
     return Amount(low, exact, how)
 
 
 def compare(stated: float, table: Amount | None) -> tuple[Status, str]:
     """Compare a figure with a table amount; returns the status and a phrase."""
     if table is None:
-        return "uncertain", "the table has no value to compare"
+        return "uncertain", "统计表中没有可比较的数值"
     if table.exact:
         if stated == table.low:
-            return "pass", f"table {table.how}"
-        return "fail", f"table {table.how}"
+            return "pass", f"统计表：{table.how}"
+        return "fail", f"统计表：{table.how}"
     if stated < table.low:
-        return "fail", f"table at least {table.how}"
+        return "fail", f"统计表至少为：{table.how}"
     if stated == table.low:
-        return "uncertain", f"passes if blanks are zero: table {table.how}"
-    return "uncertain", f"table {table.how}; blanks may make up the difference"
+        return "uncertain", f"空白格按 0 计则一致，统计表：{table.how}"
+    return "uncertain", f"统计表：{table.how}；差额可能在空白格中"
 
 
 def result(rule: str, status: Status, detail: str, subject: str = "") -> CheckResult:
@@ -138,5 +138,6 @@ def sentences(text: str) -> list[str]:
 
 def report_label(report: ParsedReport) -> str:
     """How a report is named in evidence: issuer, year and file."""
-    who = report.issuer or "?"
-    return f"{who} {report.year or '?'} ({report.source})"
+    who = report.issuer or "发布机关不明"
+    year = f"{report.year}年" if report.year else "年度不明"
+    return f"{who} {year}（{report.source}）"

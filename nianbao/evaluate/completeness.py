@@ -101,9 +101,7 @@ def check_sections(report: ParsedReport) -> tuple[CheckResult, ...]:
     out: list[CheckResult] = []
     if not numbered:
         out.append(
-            result(
-                "S1", "uncertain", "no numbered sections found: completeness not judged", "sections"
-            )
+            result("S1", "uncertain", "没有找到带编号的章节，无法判断内容是否齐全", "sections")
         )
     else:
         found = _assign(report.sections, items)
@@ -132,20 +130,20 @@ def check_sections(report: ParsedReport) -> tuple[CheckResult, ...]:
                 present.append(f"{sec.number}、{sec.title}")
         parts = []
         if missing:
-            parts.append("missing: " + "; ".join(missing))
+            parts.append("缺少：" + "；".join(missing))
         if empty:
-            parts.append("heading with no content: " + "; ".join(empty))
+            parts.append("有标题无内容：" + "；".join(empty))
         if unheaded:
-            parts.append("covered in the text but without its own heading: " + "; ".join(unheaded))
+            parts.append("正文中提到但没有单独的标题：" + "；".join(unheaded))
         if absent:
-            parts.append(
-                "not reported (optional when there is nothing to add): " + "; ".join(absent)
-            )
-        parts.append(f"present: {'; '.join(present) or 'none'}")
+            parts.append("未报告（没有需要说明的内容时可以不写）：" + "；".join(absent))
+        parts.append(f"已有：{'；'.join(present) or '无'}")
         status: Status = (
             "fail" if missing or empty else ("uncertain" if unheaded or absent else "pass")
         )
-        out.append(result("S1", status, f"required by {basis}: " + " | ".join(parts), "sections"))
+        out.append(
+            result("S1", status, f"《条例》{basis}要求的内容：" + " | ".join(parts), "sections")
+        )
         sec5 = found.get("问题")
         if sec5 is not None:
             out.append(_problems_substance(sec5))
@@ -160,17 +158,15 @@ def _problems_substance(sec: Section) -> CheckResult:
     shown = text if len(text) <= 200 else text[:200] + "…"
     core = _substance(text)
     if core in ("", "无", "暂无", "没有"):
-        return result(
-            "S1", "fail", f"section {sec.number}、{sec.title} says only 「{shown}」", "五"
-        )
+        return result("S1", "fail", f"第{sec.number}部分“{sec.title}”只写了「{shown}」", "五")
     if n < 3:
         return result(
             "S1",
             "fail",
-            f"section {sec.number}、{sec.title} has {n} sentence(s), under 3: 「{shown}」",
+            f"第{sec.number}部分“{sec.title}”只有 {n} 句，不足 3 句：「{shown}」",
             "五",
         )
-    return result("S1", "pass", f"section {sec.number}、{sec.title}: {n} sentences", "五")
+    return result("S1", "pass", f"第{sec.number}部分“{sec.title}”：{n} 句", "五")
 
 
 def _accountability(report: ParsedReport) -> CheckResult:
@@ -189,10 +185,10 @@ def _accountability(report: ParsedReport) -> CheckResult:
         return result(
             "S1",
             "fail",
-            "government report does not mention "
+            "人民政府的报告没有提到"
             + "、".join(missing)
-            + " (第五十条第四项: 工作考核、社会评议和责任追究结果情况)",
+            + "（第五十条第四项：工作考核、社会评议和责任追究结果情况）",
             "考核评议追究",
         )
-    note = f" (only loosely: {'、'.join(loose)})" if loose else ""
-    return result("S1", "pass", f"mentions 工作考核、社会评议、责任追究{note}", "考核评议追究")
+    note = f"（其中{'、'.join(loose)}只是大致提到）" if loose else ""
+    return result("S1", "pass", f"提到了工作考核、社会评议、责任追究{note}", "考核评议追究")

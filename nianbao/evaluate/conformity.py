@@ -13,47 +13,46 @@ from loaders.model import CheckResult, ParsedReport
 from nianbao.evaluate._common import GOV_FORMATS, result
 
 _FORMAT_NAMES = {
-    "gov2021": "2021 format (国办公开办函〔2021〕30号)",
-    "gov2019": "2019 trial format (国办公开办函〔2019〕60号)",
-    "legacy": "pre-2019 统计表",
-    "narrative": "no statistics table",
+    "gov2021": "2021格式（国办公开办函〔2021〕30号）",
+    "gov2019": "2019格式（国办公开办函〔2019〕60号，试行）",
+    "legacy": "2019年以前的统计表",
+    "narrative": "没有统计表",
 }
 
 
 def expected_format(year: int) -> tuple[str | None, str]:
     """The table format a report of ``year`` should use, and why."""
     if year >= 2021:
-        return "gov2021", "report years 2021 onward use the 30号 format"
+        return "gov2021", "2021年起的年报采用30号文格式"
     if year >= 2019:
-        return "gov2019", "report years 2019–2020 use the 60号 trial format"
+        return "gov2019", "2019–2020年的年报采用60号文试行格式"
     if year >= 2014:
-        return "legacy", "report years 2014–2018 carry the 统计表 (国办发〔2014〕32号)"
-    return None, "report years 2008–2013: no national table required"
+        return "legacy", "2014–2018年的年报附统计表（国办发〔2014〕32号）"
+    return None, "2008–2013年的年报没有全国统一的统计表"
 
 
 def check_format(report: ParsedReport) -> CheckResult:
     """F1."""
     used = _FORMAT_NAMES.get(report.format, report.format)
     if report.year is None:
-        return result("F1", "uncertain", f"report year unknown; format used: {used}")
+        return result("F1", "uncertain", f"报告年度不明；所用格式：{used}")
     want, why = expected_format(report.year)
     if want is None:
-        return result("F1", "pass", f"{why}; format used: {used}")
+        return result("F1", "pass", f"{why}；所用格式：{used}")
     if report.format == want:
-        return result("F1", "pass", f"{used}, as expected ({why})")
+        return result("F1", "pass", f"{used}，符合要求（{why}）")
     if want == "legacy" and report.format == "narrative" and report.year <= 2015:
         # FORMAT.md §1.3: in 2014–2015 the statistics may or may not be printed.
         return result(
             "F1",
             "uncertain",
-            f"no statistics table in a {report.year} report; {why}, but in 2014–2015 "
-            "it was not always printed in the report",
+            f"{report.year}年的报告没有统计表；{why}，但2014–2015年的统计表不一定印在报告中",
         )
-    what = "has no statistics table" if report.format == "narrative" else f"uses the {used}"
+    what = "没有统计表" if report.format == "narrative" else f"采用{used}"
     return result(
         "F1",
         "fail",
-        f"{report.year} report {what}; expected the {_FORMAT_NAMES[want]} ({why})",
+        f"{report.year}年的报告{what}；应采用{_FORMAT_NAMES[want]}（{why}）",
     )
 
 
@@ -73,17 +72,17 @@ def check_template_rows(report: ParsedReport) -> tuple[CheckResult, ...]:
     missing = [(code, label) for code, label in rows if code not in present]
     table_b = [c for c, _ in rows if c.startswith("requests.")]
     if not any(c in present for c in table_b):
-        return (result("F2", "fail", "Table B (收到和处理政府信息公开申请情况) not found"),)
+        return (result("F2", "fail", "未找到“收到和处理政府信息公开申请情况”表"),)
     if missing:
-        listed = "; ".join(f"{label} [{code}]" for code, label in missing)
+        listed = "；".join(f"“{label}”" for _, label in missing)
         if report.format == "gov2021" and "requests.other_handling" in present:
-            listed += " — （六）其他处理 is printed as one row, the 2019 trial layout"
+            listed += "（“（六）其他处理”只印了一行，是2019年试行格式的排法）"
         return (
             result(
                 "F2",
                 "fail",
-                f"{len(missing)} of {len(rows)} template rows of Tables B/C missing or "
-                f"renamed beyond recognition: {listed}",
+                f"依申请公开表和复议诉讼表的 {len(rows)} 个模板行中有 {len(missing)} 个"
+                f"缺失或改名到无法辨认：{listed}",
             ),
         )
-    return (result("F2", "pass", f"all {len(rows)} template rows of Tables B/C present"),)
+    return (result("F2", "pass", f"依申请公开表和复议诉讼表的 {len(rows)} 个模板行齐全"),)

@@ -53,13 +53,14 @@ def check_carry_over(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult
             zero = (va or 0) == (vb or 0)
             statuses.append("uncertain")
             lines.append(
-                f"{name}: {prev.year} 结转下年度 {fmt_num(va)}, {cur.year} 上年结转 {fmt_num(vb)}"
-                + (" (passes if blanks are zero)" if zero else "")
+                f"{name}：{prev.year}年结转下年度 {fmt_num(va)}，{cur.year}年上年结转 {fmt_num(vb)}"
+                + ("（空白格按 0 计则一致）" if zero else "")
             )
         elif va != vb:
             statuses.append("fail")
             lines.append(
-                f"{name}: {prev.year} 结转下年度 {fmt_num(va)} ≠ {cur.year} 上年结转 {fmt_num(vb)}"
+                f"{name}：{prev.year}年结转下年度 {fmt_num(va)} ≠ "
+                f"{cur.year}年上年结转 {fmt_num(vb)}"
             )
         else:
             statuses.append("pass")
@@ -68,7 +69,7 @@ def check_carry_over(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult
             result(
                 "X1",
                 "uncertain",
-                "carry-over rows not found in one of the two reports",
+                "两份报告中有一份没有结转的行",
                 _span(prev, cur),
             ),
         )
@@ -76,9 +77,9 @@ def check_carry_over(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult
     if status == "pass":
         total = pf.get(("requests.carried_forward", "total"))
         shown = fmt_num(total.value if total else None)
-        detail = f"上年结转 = last year's 结转下年度 in every column (总计 {shown})"
+        detail = f"各栏的上年结转都等于上年报告的结转下年度（总计 {shown}）"
     else:
-        detail = "; ".join(lines)
+        detail = "；".join(lines)
     return (result("X1", status, detail, _span(prev, cur)),)
 
 
@@ -90,10 +91,7 @@ _A4_ROWS = (
     ("proactive.coercion", "行政强制"),
     ("proactive.fees", "行政事业性收费"),
 )
-_SOFT = (
-    "soft rule: 清理 campaigns, amendments counted as 制发 or re-defined items "
-    "explain some differences"
-)
+_SOFT = "参考性规则：集中清理、修订计入制发或项目口径调整都可能造成差异"
 
 
 def _value(facts: dict, metric: str) -> float | None:  # type: ignore[type-arg]
@@ -105,9 +103,9 @@ def _show(facts: dict, metric: str) -> str:  # type: ignore[type-arg]
     """A value for the evidence: the number, 'blank', or 'no row' when not printed."""
     f = facts.get((metric, None)) or facts.get((metric, "total"))
     if f is None:
-        return "no row"
+        return "无此行"
     if f.value is None and f.raw.strip():
-        return f"unreadable ({f.raw!r})"  # e.g. fused digits the parser would not guess
+        return f"无法确定（原文 {f.raw}）"  # e.g. fused digits the parser would not guess
     return fmt_num(f.value)
 
 
@@ -130,10 +128,10 @@ def check_in_force(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, 
                 result(
                     "A1",
                     "uncertain",
-                    f"{name}: 现行有效 {prev.year} {_show(pf, f'{base}.in_force')}, "
-                    f"{cur.year} {_show(cf, f'{base}.in_force')}, 制发 "
-                    f"{_show(cf, f'{base}.issued')}, 废止 {_show(cf, f'{base}.repealed')}: "
-                    "an operand is blank or not printed",
+                    f"{name}：现行有效 {prev.year}年 {_show(pf, f'{base}.in_force')}，"
+                    f"{cur.year}年 {_show(cf, f'{base}.in_force')}，制发 "
+                    f"{_show(cf, f'{base}.issued')}，废止 {_show(cf, f'{base}.repealed')}："
+                    "有数值空白或没有印出，无法核对",
                     subject,
                 )
             )
@@ -141,13 +139,13 @@ def check_in_force(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, 
         assert before is not None and issued is not None and repealed is not None
         expect = before + issued - repealed
         calc = (
-            f"{prev.year} 现行有效 {fmt_num(before)} + 制发 {fmt_num(issued)} − 废止 "
-            f"{fmt_num(repealed)} = {fmt_num(expect)}; {cur.year} 现行有效 {fmt_num(now)}"
+            f"{prev.year}年现行有效 {fmt_num(before)} + 制发 {fmt_num(issued)} − 废止 "
+            f"{fmt_num(repealed)} = {fmt_num(expect)}；{cur.year}年现行有效 {fmt_num(now)}"
         )
         if now == expect:
-            out.append(result("A1", "pass", f"{name}: {calc}", subject))
+            out.append(result("A1", "pass", f"{name}：{calc}", subject))
         else:
-            out.append(result("A1", "fail", f"{name}: {calc} ({_SOFT})", subject))
+            out.append(result("A1", "fail", f"{name}：{calc}（{_SOFT}）", subject))
     return tuple(out)
 
 
@@ -169,9 +167,9 @@ def check_items(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, ...
                 result(
                     "A4",
                     "uncertain",
-                    f"{name}: 上一年项目数量 {prev.year} {_show(pf, f'{base}.items_last_year')}, "
-                    f"本年增/减 {_show(pf, f'{base}.items_change')}, {cur.year} 上一年项目数量 "
-                    f"{_show(cf, f'{base}.items_last_year')}: an operand is blank or not printed",
+                    f"{name}：上一年项目数量 {prev.year}年 {_show(pf, f'{base}.items_last_year')}，"
+                    f"本年增/减 {_show(pf, f'{base}.items_change')}，{cur.year}年上一年项目数量 "
+                    f"{_show(cf, f'{base}.items_last_year')}：有数值空白或没有印出，无法核对",
                     subject,
                 )
             )
@@ -179,15 +177,15 @@ def check_items(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, ...
         assert last is not None and change is not None
         expect = last + change
         calc = (
-            f"{prev.year} 上一年项目数量 {fmt_num(last)} + 本年增/减 {fmt_num(change)} = "
-            f"{fmt_num(expect)}; {cur.year} 上一年项目数量 {fmt_num(now)}"
+            f"{prev.year}年上一年项目数量 {fmt_num(last)} + 本年增/减 {fmt_num(change)} = "
+            f"{fmt_num(expect)}；{cur.year}年上一年项目数量 {fmt_num(now)}"
         )
         status: Status = "pass" if now == expect else "fail"
         out.append(
             result(
                 "A4",
                 status,
-                f"{name}: {calc}" + ("" if status == "pass" else f" ({_SOFT})"),
+                f"{name}：{calc}" + ("" if status == "pass" else f"（{_SOFT}）"),
                 subject,
             )
         )

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from loaders.catalog import APPLICANT_COLUMNS
+from loaders.catalog import metrics as metrics_catalog
 from loaders.model import CheckResult, ParsedReport
 from nianbao.evaluate._common import (
     Amount,
@@ -295,7 +296,7 @@ def _from_narrative_facts(report: ParsedReport, found: set[str]) -> list[Stateme
         if f.source != "text" or key is None or key in found or f.value is None:
             continue
         sentence = (f.evidence or f.location or "").strip()
-        out.append(Statement(key, float(f.value), f"{sentence} (read by loaders.narrative)"))
+        out.append(Statement(key, float(f.value), f"{sentence}（正文数字识别读出）"))
     return out
 
 
@@ -338,7 +339,7 @@ def check_narrative(report: ParsedReport) -> tuple[CheckResult, ...]:
         if status == "fail":
             status, note = _regrouped(report, st, table, facts, status)
         quote = _quote(st.sentence)
-        detail = f"text: {cat.name} {fmt_num(st.value)} 「{quote}」; {how}{note}"
+        detail = f"正文：{cat.name} {fmt_num(st.value)}「{quote}」；{how}{note}"
         out.append(result("T1", status, detail, cat.name))
         if st.percent is not None:
             out.append(_percent(st, cat, table, facts, quote))
@@ -382,10 +383,10 @@ def _outcome_sum(stated: list[Statement], facts: dict) -> tuple[CheckResult, ...
     total = sum(p.value for p in parts)
     listed = " + ".join(f"{CATEGORIES[p.category].name} {fmt_num(p.value)}" for p in parts)
     status, how = compare(total, closed)
-    detail = f"text's outcome groups {listed} = {fmt_num(total)}; {how}"
+    detail = f"正文所列各类办理结果 {listed} = {fmt_num(total)}；{how}"
     if status == "fail" and closed.exact:
         gap = closed.low - total
-        detail += f" (the text {'leaves out' if gap > 0 else 'adds'} {fmt_num(abs(gap))})"
+        detail += f"（正文{'少了' if gap > 0 else '多了'} {fmt_num(abs(gap))}）"
     return (result("T1", status, detail, "办理结果合计"),)
 
 
@@ -404,34 +405,30 @@ def _regrouped(
     if st.category == "received":
         with_carry = amount_sum(facts, ("requests.received", "requests.carried_over"))
         if with_carry is not None and with_carry.exact and with_carry.low == st.value:
-            return "uncertain", "; the text seems to count the carry-over in (新收 + 上年结转)"
+            return "uncertain", "；正文似乎把上年结转也算在内（新收 + 上年结转）"
     if st.category == "disclosed":
         both = amount_sum(facts, ("requests.disclosed", "requests.partially_disclosed"))
         if both is not None and both.exact and both.low == st.value:
-            return "uncertain", "; the text seems to include 部分公开 in 予以公开"
+            return "uncertain", "；正文似乎把部分公开也算在予以公开内"
     metrics = _metrics(report, CATEGORIES[st.category])
     # Say when the figure equals one part only (无法提供265件 = sub-row 1).
     for metric in metrics:
         part = amount(facts, metric)
         if len(metrics) > 1 and part is not None and part.low == st.value:
-            return status, f"; the stated figure equals {metric} alone"
+            return status, f"；正文数字只等于“{metrics_catalog()[metric].label}”一项"
     # ... or the table's own parts, when the 总计 cell disagrees with them (B4/C1).
     columns = _column_sum(facts, metrics)
     if columns is not None and columns == st.value:
-        return status, (
-            "; the stated figure equals the sum of the applicant columns: the table's "
-            "总计 column disagrees with its own row"
-        )
+        return status, ("；正文数字等于各申请人栏之和：统计表的总计栏与本行各栏不一致")
     parts = _parts_sum(facts, metrics)
     if parts is not None and parts == st.value:
         return status, (
-            "; the stated figure equals the sum of the outcome cells (维持+纠正+其他+尚未审结): "
-            "the table's 总计 disagrees with its own parts"
+            "；正文数字等于各结果之和（维持+纠正+其他+尚未审结）：统计表的总计与其各项不一致"
         )
     for metric in metrics:
         f = facts.get((metric, "natural_person"))
         if f is not None and f.value == st.value:
-            return status, f"; the stated figure equals the 自然人 column of {metric} alone"
+            return status, f"；正文数字只等于“{metrics_catalog()[metric].label}”的自然人栏"
     return status, ""
 
 
@@ -475,7 +472,7 @@ def _percent(
         return result(
             "T1",
             "uncertain",
-            f"text: {cat.name} 占{st.percent:g}%; no 总计 to divide by",
+            f"正文：{cat.name} 占{st.percent:g}%；统计表没有总计可作分母",
             f"{cat.name} %",
         )
     from_text = 100 * st.value / closed.low
@@ -487,8 +484,8 @@ def _percent(
     if not table.exact and ok_text and abs(from_table - st.percent) <= 0.15:
         status = "uncertain"
     detail = (
-        f"text: {cat.name} 占{st.percent:g}% 「{quote}」; stated figure "
-        f"{fmt_num(st.value)}/{fmt_num(closed.low)} = {from_text:.1f}%, table "
-        f"{fmt_num(table.low)}/{fmt_num(closed.low)} = {from_table:.1f}% (总计 {closed.how})"
+        f"正文：{cat.name} 占{st.percent:g}%「{quote}」；按正文数字 "
+        f"{fmt_num(st.value)}/{fmt_num(closed.low)} = {from_text:.1f}%，按统计表 "
+        f"{fmt_num(table.low)}/{fmt_num(closed.low)} = {from_table:.1f}%（总计 {closed.how}）"
     )
     return result("T1", status, detail, f"{cat.name} %")

@@ -252,7 +252,7 @@ def _clip(s: str, n: int = 90) -> str:
 
 def _passages_text(pairs: list[tuple[float, str, str]], a_name: str, b_name: str) -> str:
     return " | ".join(
-        f"{a_name}「{_clip(x)}」 ⇔ {b_name}「{_clip(y)}」 ({s:.2f})" for s, x, y in pairs
+        f"{a_name}「{_clip(x)}」 ⇔ {b_name}「{_clip(y)}」（相似度 {s:.2f}）" for s, x, y in pairs
     )
 
 
@@ -269,7 +269,7 @@ def check_previous(
     """O1: ``cur`` against the same body's previous report ``prev``."""
     fp_prev = fp_prev or fingerprint(prev)
     fp_cur = fp_cur or fingerprint(cur)
-    subject = f"vs {prev.year}"
+    subject = f"与{prev.year}年对比"
     whole = jaccard(fp_cur.whole, fp_prev.whole)
     by_number = {n: (t, s) for n, t, s in fp_prev.sections if n}
     scores: list[str] = []
@@ -279,10 +279,10 @@ def check_previous(
             continue
         sim = jaccard(sh, by_number[number][1])
         big = len(sh) >= MIN_SECTION_SHINGLES
-        scores.append(f"{number}、{title} {sim:.2f}" + ("" if big else " (short)"))
+        scores.append(f"{number}、{title} {sim:.2f}" + ("" if big else "（篇幅短）"))
         if big and sim >= threshold:
             flagged.append(number)
-    summary = f"whole narrative {whole:.2f}; sections: {'; '.join(scores) or 'none matched'}"
+    summary = f"正文整体相似度 {whole:.2f}；各部分：{'；'.join(scores) or '没有对应的部分'}"
     texts_cur = {n: t for n, _, t in _narrative_sections(cur)}
     texts_prev = {n: t for n, _, t in _narrative_sections(prev)}
     stale = stale_sentences(prev, "\n".join(texts_cur.values()), "\n".join(texts_prev.values()))
@@ -291,12 +291,12 @@ def check_previous(
         return result(
             "O1",
             "fail",
-            f"{len(stale)} sentence(s) of the {cur.year} report repeat the {prev.year} report "
-            f"word for word, old year included: {shown}; {summary}",
+            f"{cur.year}年报告有 {len(stale)} 句与{prev.year}年报告逐字相同，连旧年份都没改："
+            f"{shown}；{summary}",
             subject,
         )
     if whole < threshold and not flagged:
-        return result("O1", "pass", f"similarity to {prev.year} report: {summary}", subject)
+        return result("O1", "pass", f"与{prev.year}年报告的相似度：{summary}", subject)
     if flagged:
         a = "\n".join(texts_cur[n] for n in flagged)
         b = "\n".join(texts_prev.get(n, "") for n in flagged)
@@ -304,11 +304,10 @@ def check_previous(
         a, b = "\n".join(texts_cur.values()), "\n".join(texts_prev.values())
     pairs = similar_passages(a, b)
     where = (
-        "sections " + "、".join(flagged) if flagged else "the whole narrative"
-    ) + f" ≥ {threshold:g}"
-    detail = (
-        f"copied from the {prev.year} report? {where}: {summary}. Most similar passages: "
-        + _passages_text(pairs, str(cur.year), str(prev.year))
+        "第" + "、".join(flagged) + "部分" if flagged else "正文整体"
+    ) + f"相似度 ≥ {threshold:g}"
+    detail = f"疑似照抄{prev.year}年报告：{where}；{summary}。最相似的段落：" + _passages_text(
+        pairs, f"{cur.year}年", f"{prev.year}年"
     )
     return result("O1", "fail", detail, subject)
 
@@ -399,9 +398,7 @@ def check_peers(
                     if taken >= MAX_BUCKET_SAMPLE:
                         break
         if not cands:
-            out.append(
-                (result("O2", "pass", "no other body's report of the same year is similar", ""),)
-            )
+            out.append((result("O2", "pass", "同年其他机关的报告中没有相似的", ""),))
             continue
         idx = np.fromiter(cands, dtype=np.int64)
         estimate = (sigs[idx] == sigs[i]).mean(axis=1)
@@ -424,11 +421,11 @@ def _peer_result(
         return result(
             "O2",
             "pass",
-            f"most similar other body of {me.year}: {name} ({top_score:.2f} < {threshold:g})",
+            f"{me.year}年最相似的其他机关：{name}（相似度 {top_score:.2f} < {threshold:g}）",
             reports[top].source,
         )
     close = [
-        f"{reports[j].issuer or '?'} ({reports[j].source}) {s:.2f}"
+        f"{reports[j].issuer or '发布机关不明'}（{reports[j].source}）{s:.2f}"
         for s, j in verified
         if s >= threshold
     ]
@@ -436,9 +433,9 @@ def _peer_result(
     b = "\n".join(t for _, _, t in _narrative_sections(reports[top]))
     pairs = similar_passages(a, b)
     detail = (
-        f"narrative ≥ {threshold:g} similar to other bodies' {me.year} reports: "
-        + "; ".join(close)
-        + ". Most similar passages: "
-        + _passages_text(pairs, "this", name)
+        f"正文与其他机关{me.year}年报告的相似度 ≥ {threshold:g}："
+        + "；".join(close)
+        + "。最相似的段落："
+        + _passages_text(pairs, "本报告", name)
     )
     return result("O2", "fail", detail, reports[top].source)

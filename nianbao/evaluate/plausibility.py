@@ -48,21 +48,26 @@ def check_jumps(prev: ParsedReport, cur: ParsedReport) -> tuple[CheckResult, ...
         if max(x, y) < MIN_VOLUME or x < 0 or y < 0:
             continue
         if y >= JUMP_FACTOR * x or x >= JUMP_FACTOR * y:
-            ratio = "from 0" if x == 0 else ("to 0" if y == 0 else f"×{y / x:.2g}")
+            ratio = "由 0 增加" if x == 0 else ("降为 0" if y == 0 else f"×{y / x:.2g}")
             label = catalog[m].label if m in catalog else m
-            jumps.append(f"{label} [{m}] {fmt_num(x)} → {fmt_num(y)} ({ratio})")
+            jumps.append(f"{label} {fmt_num(x)} → {fmt_num(y)}（{ratio}）")
     if jumps:
         return (
             result(
                 "V1",
                 "fail",
-                f"year-over-year jump ×{JUMP_FACTOR:g} or ÷{JUMP_FACTOR:g} (volume ≥ "
-                f"{MIN_VOLUME:g}), verify: " + "; ".join(jumps),
+                f"与上年相比增至 {JUMP_FACTOR:g} 倍以上或降至 1/{JUMP_FACTOR:g} 以下"
+                f"（数量不少于 {MIN_VOLUME:g}），请核实：" + "；".join(jumps),
                 span,
             ),
         )
     return (
-        result("V1", "pass", f"no ×{JUMP_FACTOR:g} jump on {len(common)} common metrics", span),
+        result(
+            "V1",
+            "pass",
+            f"两年共有的 {len(common)} 个指标都没有 {JUMP_FACTOR:g} 倍以上的变化",
+            span,
+        ),
     )
 
 
@@ -79,8 +84,8 @@ def check_all_zero(report: ParsedReport) -> tuple[CheckResult, ...]:
         result(
             "V2",
             "pass",
-            f"Tables B and C all zero ({len(cells)} cells): valid, the body reports no "
-            "applications, reviews or lawsuits; compare with the narrative (T1)",
+            f"依申请公开表和复议诉讼表全为零（{len(cells)} 格）：可以成立，即该机关没有"
+            "收到申请、复议或诉讼；请与正文对照（T1）",
         ),
     )
 
@@ -116,19 +121,22 @@ def check_aggregate(
     if gov is None or not known:
         return (
             result(
-                "V3", "uncertain", f"aggregate report 「{sentence}」 but {metric} unknown", metric
+                "V3",
+                "uncertain",
+                f"汇总报告「{sentence}」，但“{metrics()[metric].label}”的数值不明",
+                metric,
             ),
         )
     total = sum(v for _, v in known)
     missing = len(vals) - len(known)
     detail = (
-        f"「{sentence}」: report {fmt_num(gov)} vs sum of {len(known)} member report(s) "
-        f"{fmt_num(total)}" + (f" ({missing} member(s) without a value)" if missing else "")
+        f"「{sentence}」：本报告 {fmt_num(gov)}，{len(known)} 份所属机关报告之和 "
+        f"{fmt_num(total)}" + (f"（{missing} 份所属机关报告没有该数值）" if missing else "")
     )
     far = abs(gov - total) > max(5.0, tolerance * max(gov, total))
     if far and gov < total:
-        return (result("V3", "fail", detail + ": the aggregate is below its parts", metric),)
+        return (result("V3", "fail", detail + "：汇总数小于各部分之和", metric),)
     if far:
         # Members missing from the collection can explain a larger aggregate.
-        return (result("V3", "uncertain", detail + ": members may be missing", metric),)
+        return (result("V3", "uncertain", detail + "：可能缺少部分所属机关的报告", metric),)
     return (result("V3", "pass", detail, metric),)
