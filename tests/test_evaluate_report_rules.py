@@ -135,8 +135,8 @@ def test_legacy_tables_have_no_template_rows_rule() -> None:
 
 def test_sections_of_a_complete_2021_department_report() -> None:
     res = {r.subject: r for r in check_sections(report("pingtan/2023-jjf-057.txt"))}
-    assert res["sections"].status == "pass"
-    assert "已有：一、总体情况；二、主动公开政府信息情况" in res["sections"].detail
+    assert res["报告章节"].status == "pass"
+    assert "已有：一、总体情况；二、主动公开政府信息情况" in res["报告章节"].detail
     assert res["五"].status == "pass"
     assert "考核评议追究" not in res  # a department: 第五十条第四项 is for governments
 
@@ -168,8 +168,8 @@ def test_government_report_must_cover_assessment_and_accountability() -> None:
 
 def test_2008_rules_require_fees_section() -> None:
     res = {r.subject: r for r in check_sections(report("pingtan/2018-jjf-140.txt"))}
-    assert res["sections"].status == "fail"
-    assert res["sections"].detail.startswith("《条例》第三十二条要求的内容：缺少：收费及减免情况")
+    assert res["报告章节"].status == "fail"
+    assert res["报告章节"].detail.startswith("《条例》第三十二条要求的内容：缺少：收费及减免情况")
 
 
 # --- V2 -----------------------------------------------------------------------------

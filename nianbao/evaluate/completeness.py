@@ -101,7 +101,7 @@ def check_sections(report: ParsedReport) -> tuple[CheckResult, ...]:
     out: list[CheckResult] = []
     if not numbered:
         out.append(
-            result("S1", "uncertain", "没有找到带编号的章节，无法判断内容是否齐全", "sections")
+            result("S1", "uncertain", "没有找到带编号的章节，无法判断内容是否齐全", "报告章节")
         )
     else:
         found = _assign(report.sections, items)
@@ -142,7 +142,7 @@ def check_sections(report: ParsedReport) -> tuple[CheckResult, ...]:
             "fail" if missing or empty else ("uncertain" if unheaded or absent else "pass")
         )
         out.append(
-            result("S1", status, f"《条例》{basis}要求的内容：" + " | ".join(parts), "sections")
+            result("S1", status, f"《条例》{basis}要求的内容：" + " | ".join(parts), "报告章节")
         )
         sec5 = found.get("问题")
         if sec5 is not None:

@@ -29,20 +29,42 @@ class Indicator:
 
 
 DEFAULT_INDICATORS: tuple[Indicator, ...] = (
-    Indicator("timeliness", "按时发布", ("D1",), 15, "第四十九条 / 第三十一条 deadlines"),
-    Indicator("availability", "逐年发布", ("D2",), 5, "no gap between first and last report"),
-    Indicator("format", "格式规范", ("F1", "F2"), 10, "30号/60号 table version and rows"),
-    Indicator("completeness", "要素齐全", ("S1",), 15, "第五十条 sections; 五 concrete"),
+    Indicator(
+        "timeliness",
+        "按时发布",
+        ("D1",),
+        15,
+        "《条例》第四十九条（2019年起）/ 第三十一条（2008年）规定的发布期限",
+    ),
+    Indicator("availability", "逐年发布", ("D2",), 5, "首末两份报告之间每年都有报告"),
+    Indicator("format", "格式规范", ("F1", "F2"), 10, "采用30号文/60号文规定的表格，模板行齐全"),
+    Indicator(
+        "completeness",
+        "要素齐全",
+        ("S1",),
+        15,
+        "《条例》第五十条规定的各部分齐全，第五部分写得具体",
+    ),
     Indicator(
         "accuracy",
         "数据准确",
         ("B", "C", "P", "T1"),
         25,
-        "勾稽关系 (FORMAT.md §4) and narrative vs table",
+        "统计表的勾稽关系，正文数字与统计表一致",
     ),
-    Indicator("cross_year", "前后衔接", ("X1", "A1", "A4"), 10, "carry-over and stock continuity"),
-    Indicator("originality", "内容不雷同", ("O1", "O2"), 15, "CASS: ~90 % repetition found"),
-    Indicator("plausibility", "数据可信", ("V1", "V3"), 5, "jumps, aggregates"),
+    Indicator(
+        "cross_year", "前后衔接", ("X1", "A1", "A4"), 10, "结转数、现行有效件数等前后年度衔接"
+    ),
+    Indicator(
+        "originality",
+        "内容不雷同",
+        ("O1", "O2"),
+        15,
+        "与上年报告、其他机关报告不雷同（社科院评估发现约九成报告有重复）",
+    ),
+    Indicator(
+        "plausibility", "数据可信", ("V1", "V3"), 5, "数值没有异常跳变，汇总数与所属机关一致"
+    ),
 )
 
 _POINTS = {"pass": 1.0, "uncertain": 0.5, "fail": 0.0}
