@@ -166,7 +166,7 @@ st.dataframe(
     frame[columns],
     hide_index=True,
     width="stretch",
-    height=TABLE_HEIGHT,
+    height=TABLE_HEIGHT if len(frame) > 15 else "auto",  # no empty grid under a few rows
     placeholder="",
     column_config=COLUMN_CONFIG,
 )
