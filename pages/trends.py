@@ -157,7 +157,7 @@ else:
         listed = "；".join(
             f"{g}：{'、'.join(str(y) for y in grp['year'])}年" for g, grp in gaps.groupby("group")
         )
-        st.caption(f"没有报告的年份（图中断开）：{listed}")
+        st.caption(f"没有可用报告的年份（图中断开）：{listed}")
     picked = ui.chart(
         charts.trend_lines(line, name, unit),
         _counts_table(line, f"{name}（{unit}）" if unit == "%" else name),

@@ -463,10 +463,17 @@ def fill_years(df: pd.DataFrame, group: str, years: Sequence[int]) -> pd.DataFra
     return out
 
 
-def year_span(engine: Engine, f: Filters) -> list[int]:
-    """Every year from the first to the last report of the filter, any scope."""
-    have = years(engine, f.with_(scope=None))
-    return list(range(min(have), max(have) + 1)) if have else []
+def year_span(engine: Engine, f: Filters, formats: Sequence[str] | None = None) -> list[int]:
+    """Every year from the first to the last report of the filter, any scope
+    (only reports in ``formats``: a 2019+ table row has no years before 2019)."""
+    r = REPORT.c
+    year = _as_expression(r.year)
+    conds = [r.year.is_not(None), *report_conditions(f.with_(scope=None, year=None))]
+    if formats is not None:
+        conds.append(r.format.in_(tuple(formats)))
+    with engine.connect() as conn:
+        first, last = conn.execute(select(func.min(year), func.max(year)).where(*conds)).one()
+    return list(range(int(first), int(last) + 1)) if first is not None else []
 
 
 def report_ids(engine: Engine, f: Filters, limit: int = 300) -> tuple[int, tuple[int, ...]]:

@@ -84,6 +84,15 @@ def rate_totals(engine: Engine, f: Filters, key: str, by: tuple[str, ...]) -> pd
     return out[cols_out]
 
 
+def _formats(key: str) -> tuple[str, ...]:
+    """The report formats a line can have a value in (a rate: all of its parts)."""
+    if key in RATES:
+        num, den = RATE_PARTS[key]
+        sets = [set(measure_formats(measure(k))) for k in (*num, *den)]
+        return tuple(sorted(set.intersection(*sets)))
+    return measure_formats(measure(key))
+
+
 def _line(engine: Engine, f: Filters, key: str, by: tuple[str, ...]) -> pd.DataFrame:
     if key in RATES:
         return rate_totals(engine, f, key, by)
@@ -134,7 +143,7 @@ def series_by_year(engine: Engine, f: Filters, key: str, group_by: str = "body")
     else:
         df = _line(engine, f, key, ("scope", "year"))
         df["group"] = df["scope"].map(SCOPE_TOTAL_LABELS).fillna(df["scope"])
-    return _finish(df, key, year_span(engine, f))
+    return _finish(df, key, year_span(engine, f, _formats(key)))
 
 
 def series_by_region(
@@ -155,7 +164,7 @@ def series_by_region(
         scope_label = df["scope"].map(SCOPE_TOTAL_LABELS).fillna(df["scope"])
         df["group"] = name if f.scope else name + " · " + scope_label
         parts.append(df)
-        span |= set(year_span(engine, fr))
+        span |= set(year_span(engine, fr, _formats(key)))
     parts = [p for p in parts if not p.empty]
     if not parts:
         return _finish(pd.DataFrame(), key, [])
