@@ -74,7 +74,7 @@ def amount(
     total = sum(float(p.value) for p in known if p.value is not None)
     how = "+".join(fmt_num(p.value) for p in known)
     if blanks:
-        how = f"{name} {how}（总计栏空白，另有 {blanks} 个申请人栏空白，按 0 计）"
+        how = f"{name} {how}（总计栏空白，取各申请人栏之和；其中 {blanks} 栏空白，按 0 计）"
         return Amount(total, False, how)
     return Amount(total, True, f"{name} {how}（总计栏空白，取各申请人栏之和）")
 
