@@ -170,8 +170,9 @@ _TABLE = (
 )
 # Pages the fast path must take, each with something pdfium could get wrong.
 FAST = {
-    "char spacing": b"BT /F1 10 Tf 2 Tc 72 700 Td (Spaced out) Tj ET",
-    "word spacing": b"BT /F1 10 Tf 5 Tw 72 700 Td (Word spacing here) Tj ET",
+    "char spacing": b"BT /F1 10 Tf 2 Tc 72 700 Td (Spaced) Tj ET",
+    "word spacing, no space": b"BT /F1 10 Tf 5 Tw 72 700 Td (Word) Tj ET",
+    "single spaces": b"BT /F1 10 Tf 72 700 Td (a b c) Tj ET",
     "horizontal scaling": b"BT /F1 10 Tf 150 Tz 72 700 Td (Wide text) Tj ET",
     "rise": b"BT /F1 10 Tf 72 700 Td (Base) Tj 3 Ts (Rise) Tj ET",
     "kerning": b"BT /F1 10 Tf 72 700 Td [(A) -500 (B) 200 (C)] TJ ET",
@@ -190,6 +191,16 @@ SLOW = {
     "rotated text": (b"BT /F1 10 Tf 0 1 -1 0 300 300 Tm (Rotated) Tj ET", {}),
     # pdfium's text page drops a text object drawn again over itself; pdfminer keeps both.
     "drawn twice": (b"BT /F1 10 Tf 72 700 Td (Bold) Tj ET " * 2, {}),
+    "fake bold": (b"BT /F1 10 Tf 72 700 Td (Bold) Tj ET BT /F1 10 Tf 72.3 700 Td (Bold) Tj ET", {}),
+    # pdfium drops a space after a space (its own inferred ones included).
+    "double space": (b"BT /F1 10 Tf 72 680 Td (a b  c) Tj ET", {}),
+    "space over two objects": (b"BT /F1 10 Tf 72 680 Td (ab ) Tj ( cd) Tj ET", {}),
+    "space after a kerning gap": (b"BT /F1 10 Tf 72 680 Td [(ab) -2000 ( cd)] TJ ET", {}),
+    "space ending a line": (
+        b"BT /F1 10 Tf 72 680 Td (ab ) Tj ET BT /F1 10 Tf 72 660 Td (x) Tj ET",
+        {},
+    ),
+    "spaces with word spacing": (b"BT /F1 10 Tf 3 Tw 72 680 Td (a b c) Tj ET", {}),
     "mediabox offset": (_TABLE, {"mediabox": b"[10 20 605 862]"}),
     "cropbox": (_TABLE, {"page_extra": b"/CropBox [50 50 500 800] "}),
     # A code whose ToUnicode text is two letters: pdfminer keeps one character

@@ -192,9 +192,21 @@ def _chars(
     by_object: dict[int, tuple[float, _Font] | None] = {}  # text object -> (font size, font)
     previous: tuple[int, float, float] | None = None
     chars = []
+    # pdfium's text page drops a space that follows another space (its own
+    # inferred ones included) on the same line; pdfminer keeps it. Where one
+    # could have been dropped, the next character does not start where the
+    # space did or ended: then pdfminer reads the page.
+    after_space: tuple[float, float] | None = None  # where the next character must start
+    after_inferred: tuple[int, float] | None = None  # (text object, x) of an inferred space
     for i in range(R.FPDFText_CountChars(text_page)):
         if R.FPDFText_IsGenerated(text_page, i):
-            continue  # spaces and line breaks pdfium inferred; pdfminer has none
+            # spaces and line breaks pdfium inferred; pdfminer has none
+            if R.FPDFText_GetUnicode(text_page, i) == 0x20 and R.FPDFText_GetCharOrigin(
+                text_page, i, x, y
+            ):
+                obj = R.FPDFText_GetTextObject(text_page, i)
+                after_inferred = ((obj and ctypes.c_void_p.from_buffer(obj).value) or 0, x.value)
+            continue
         if R.FPDFText_HasUnicodeMapError(text_page, i):
             return None  # pdfminer reports these as "(cid:N)"
         obj = R.FPDFText_GetTextObject(text_page, i)
@@ -240,6 +252,17 @@ def _chars(
         if (key, x0, y.value) == previous:
             return None  # one code, several characters (a ligature): pdfminer keeps one
         previous = (key, x0, y.value)
+        if after_space is not None:
+            if abs(x0 - after_space[0]) > _TOL or abs(y.value - after_space[1]) > _TOL:
+                return None
+            after_space = None
+        if after_inferred is not None:
+            # An inferred space takes the origin of the character that follows it.
+            if after_inferred[0] == key and abs(x0 - after_inferred[1]) > _TOL:
+                return None
+            after_inferred = None
+        if text == " ":
+            after_space = (x1, y.value)
         y0 = y.value + d * font.descent * fontsize / 1000
         size = d * fontsize
         y1 = y0 + size
@@ -263,7 +286,7 @@ def _chars(
                 "doctop": doctop + top,
             }
         )
-    if len(by_object) != texts:
+    if len(by_object) != texts or after_space is not None:
         return None
     return chars
 
