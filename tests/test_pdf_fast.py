@@ -201,6 +201,11 @@ SLOW = {
         {},
     ),
     "spaces with word spacing": (b"BT /F1 10 Tf 3 Tw 72 680 Td (a b c) Tj ET", {}),
+    # pdfium's text layer shows a marked-content /ActualText instead of the glyphs.
+    "actual text": (
+        b"BT /F1 10 Tf 72 680 Td /Span << /ActualText (XY) >> BDC (ab) Tj EMC (cd) Tj ET",
+        {},
+    ),
     "mediabox offset": (_TABLE, {"mediabox": b"[10 20 605 862]"}),
     "cropbox": (_TABLE, {"page_extra": b"/CropBox [50 50 500 800] "}),
     # A code whose ToUnicode text is two letters: pdfminer keeps one character

@@ -82,7 +82,7 @@ def _page_objects(doc: Document, index: int, page: Any) -> Objects | None:
     ):
         return None
     fonts = _fonts(page.page_obj.resources)
-    if fonts is None:
+    if fonts is None or _actual_text(page.page_obj):
         return None
     pdf_page = doc.pdfium[index]
     if doc.widths is None:
@@ -107,6 +107,17 @@ def _page_objects(doc: Document, index: int, page: Any) -> Objects | None:
     if chars:
         objects["char"] = chars
     return objects
+
+
+def _actual_text(page_obj: Any) -> bool:
+    """Marked content with /ActualText: pdfium's text layer shows that text
+    in place of the glyphs, pdfminer the glyphs."""
+    resources = resolve1(page_obj.resources) or {}
+    properties = resolve1(resources.get("Properties")) or {}
+    if any("ActualText" in (resolve1(p) or {}) for p in properties.values()):
+        return True
+    contents = page_obj.contents if isinstance(page_obj.contents, list) else [page_obj.contents]
+    return any(b"ActualText" in resolve1(stream).get_data() for stream in contents if stream)
 
 
 class _Font(NamedTuple):
