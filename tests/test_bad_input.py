@@ -3,7 +3,6 @@ and what to do."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -122,11 +121,9 @@ def test_file_over_50_mb_is_refused_before_reading(tmp_path):
     big = tmp_path / "huge.pdf"
     with big.open("wb") as f:
         f.truncate(60 * 1024 * 1024)  # sparse: no 60 MB written to disk
-    start = time.perf_counter()
     assert message(big) == (
         f"{big}：文件过大（60.0 MB，上限为 50 MB）（请拆分文件，或只保留报告所在的页）"
     )
-    assert time.perf_counter() - start < 0.5
 
 
 def test_bytes_over_50_mb_are_refused():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import time
 import zipfile
 from pathlib import Path
 
@@ -432,27 +431,6 @@ def test_footer_pattern_on_the_pypdf_text():
         assert is_footer(footer)
     for not_footer in ("5", "2019-2020", "第二十条 第（一）项", "- 5 - 6"):
         assert not is_footer(not_footer)
-
-
-def test_pdf_speed_well_under_a_second_per_page(huaian):
-    start = time.perf_counter()
-    load(HUAIAN_PDF)
-    per_page = (time.perf_counter() - start) / 6  # about 0.05 s on an idle core
-    assert per_page < 0.5, f"{per_page:.2f} s per page"
-
-
-def test_text_and_html_speed():
-    """At least 200 reports a second per core for text and HTML."""
-    files = sorted((REPORTS / "pingtan").glob("*.txt"))[:50] + [SHANGHAI] * 20
-    datas = [f.read_bytes() for f in files]
-    best = float("inf")
-    for _ in range(3):  # best of three: other processes share the machine
-        start = time.perf_counter()
-        for data in datas:
-            load(data)
-        best = min(best, time.perf_counter() - start)
-    rate = len(datas) / best
-    assert rate > 200, f"{rate:.0f} reports/s"
 
 
 def test_pdf_footer_row_inside_a_table_is_dropped():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -388,21 +387,6 @@ def test_fujian_three_channel_layout(name: str, received: int, channels: list[in
         v["requests.online"],
         v["requests.by_letter_or_fax"],
     ] == channels
-
-
-def test_parse_speed_over_all_legacy_files() -> None:
-    import csv
-
-    with open(REPORTS / "manifest.csv", encoding="utf-8", newline="") as f:
-        files = [REPORTS / r["file"] for r in csv.DictReader(f) if r["format"] == "legacy"]
-    texts = [body(p) for p in files]
-    t0 = time.perf_counter()
-    for t in texts:
-        parse_legacy_tables(t)
-    elapsed = time.perf_counter() - t0
-    rate = len(texts) / elapsed
-    print(f"parsed {len(texts)} legacy reports in {elapsed:.3f}s: {rate:.0f} reports/s")
-    assert rate > 20
 
 
 def test_seed_cells_on_plain_lines_read_the_same() -> None:
