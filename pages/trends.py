@@ -47,6 +47,17 @@ def _counts_table(df, value_label: str):  # type: ignore[no-untyped-def]
     )
 
 
+def _year_runs(years: list[int]) -> str:
+    """2009、2010、2011、2016 -> '2009–2011、2016年'."""
+    runs: list[list[int]] = []
+    for y in sorted(int(v) for v in years):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) + "年"
+
+
 try:
     region_df = ui.query(common.regions, ui.include_synthetic())
 except Exception as exc:
@@ -155,7 +166,7 @@ else:
         )
     if not gaps.empty:
         listed = "；".join(
-            f"{g}：{'、'.join(str(y) for y in grp['year'])}年" for g, grp in gaps.groupby("group")
+            f"{g}：{_year_runs(list(grp['year']))}" for g, grp in gaps.groupby("group", sort=False)
         )
         st.caption(f"没有可用报告的年份（图中断开）：{listed}")
     picked = ui.chart(
