@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Integer, case, func, literal, select, union_all
 
@@ -169,48 +168,6 @@ def reports(engine: Engine, f: Filters) -> pd.DataFrame:
     return read(engine, stmt)
 
 
-PER_REPORT_COLUMNS = [
-    "report_id",
-    "measure",
-    "value",
-    "n_facts",
-    "n_values",
-    "issuer_key",
-    "year",
-    "format",
-    "scope",
-    "region_id",
-]
-
-
-def per_report(engine: Engine, f: Filters, measures: Sequence[Measure]) -> pd.DataFrame:
-    """One row per (report, measure) that has facts: the value and its report's keys.
-
-    ``value`` is missing (NaN) where a fact behind it is blank; never 0.
-    """
-    if not measures:
-        return pd.DataFrame(columns=PER_REPORT_COLUMNS)
-    conds = report_conditions(f)
-    parts = [per_report_select(g, conds) for g in disjoint_groups(measures)]
-    u = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
-    r = REPORT.c
-    stmt = select(
-        u.c.report_id,
-        u.c.measure,
-        u.c.value,
-        u.c.n_facts,
-        u.c.n_values,
-        r.issuer_key,
-        r.year,
-        r.format,
-        r.scope,
-        r.region_id,
-    ).join(REPORT, r.id == u.c.report_id)
-    df = read(engine, stmt)
-    df["value"] = pd.to_numeric(df["value"], errors="coerce")
-    return df
-
-
 def aggregate(
     engine: Engine, f: Filters, measures: Sequence[Measure], by: tuple[str, ...] = ("year",)
 ) -> pd.DataFrame:
@@ -242,37 +199,6 @@ def aggregate(
     df = read(engine, stmt)
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     return df
-
-
-def summarise(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Sum per group of per-report values, saying what is behind each figure.
-
-    value      sum of the known values (NaN when no report in the group has one)
-    n_reports  reports with a known value
-    n_missing  reports whose value is blank (a blank cell; not counted as 0)
-    report_ids the reports behind the figure, for drill-down
-    """
-    if df.empty:
-        return pd.DataFrame(columns=[*by, "value", "n_reports", "n_missing", "report_ids"])
-    g = df.groupby(by, dropna=False, sort=True)
-    # Vectorised: per-group Python lambdas cost seconds with one group per
-    # body and measure at 100k reports.
-    out = pd.DataFrame(
-        {
-            "value": g["value"].sum(min_count=1),
-            "n_reports": g["value"].count(),
-            "n_rows": g.size(),
-        }
-    )
-    # report_ids: every row's id ordered by (group, id), cut at the group sizes.
-    codes = g.ngroup().to_numpy()
-    ids = df["report_id"].to_numpy(dtype="int64")
-    ordered = ids[np.lexsort((ids, codes))].tolist()
-    ends = np.cumsum(np.bincount(codes, minlength=len(out))).tolist()
-    out["report_ids"] = [tuple(ordered[a:b]) for a, b in zip([0, *ends[:-1]], ends, strict=True)]
-    out = out.reset_index()
-    out["n_missing"] = out["n_rows"] - out["n_reports"]
-    return out.drop(columns="n_rows")
 
 
 def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
