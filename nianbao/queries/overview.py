@@ -112,13 +112,26 @@ def headline(engine: Engine, f: Filters, year: int) -> pd.DataFrame:
         )
         .select_from(REPORT.outerjoin(w, w.c.report_id == r.id))
         .where(*report_conditions(f2))
-        .cte("per_report")
+        .subquery("per_report")
     )
-    # One statement: each report (cur) with the same body's report of the
-    # year before (prev, if any), so the per-report values are computed once.
-    cur, prev = b.alias("cur"), b.alias("prev")
-    ccol = {k: cur.c[k.replace(".", "_")] for k in all_keys}
-    pcol = {k: prev.c[k.replace(".", "_")] for k in all_keys}
+    # One pass: each report next to the same body's report of the year before
+    # (a window over body and scope, ordered by year), so the per-report values
+    # are computed once and no self-join is planned (a join of the two years
+    # cost seconds on PostgreSQL).
+    body = {"partition_by": [b.c.issuer_key, b.c.scope], "order_by": b.c.year}
+    names = [k.replace(".", "_") for k in all_keys]
+    lagged = select(
+        b,
+        func.lag(b.c.year).over(**body).label("prev_year"),
+        *[func.lag(b.c[n]).over(**body).label(f"prev_{n}") for n in names],
+    ).subquery("lagged")
+    cur = lagged
+    has_prev = lagged.c.prev_year == lagged.c.year - 1
+    ccol = {k: lagged.c[n] for k, n in zip(all_keys, names, strict=True)}
+    pcol = {
+        k: case((has_prev, lagged.c[f"prev_{n}"]), else_=None)
+        for k, n in zip(all_keys, names, strict=True)
+    }
 
     # Per scope and year: sums and counts (over cur).
     cols: list[Any] = [cur.c.scope, cur.c.year]
@@ -154,15 +167,7 @@ def headline(engine: Engine, f: Filters, year: int) -> pd.DataFrame:
         func.sum(case((both, pd_))).label("rate__prev_den"),
         func.count(case((both, 1))).label("rate__cmp"),
     ]
-    same_body = and_(
-        cur.c.issuer_key == prev.c.issuer_key,
-        cur.c.scope == prev.c.scope,
-        prev.c.year == cur.c.year - 1,
-    )
-    years_df = read(
-        engine,
-        select(*cols).select_from(cur.outerjoin(prev, same_body)).group_by(cur.c.scope, cur.c.year),
-    )
+    years_df = read(engine, select(*cols).group_by(cur.c.scope, cur.c.year))
     pairs_df = years_df[years_df["year"] == year]
     out = _headline_rows(years_df, pairs_df, year)
     # of the missing: values whose cell could not be read (not blank)
