@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, case, func, select, text
+from sqlalchemy import Connection, Engine, and_, case, func, inspect, select, text
 
 from nianbao.models import FactRollup, Report
 
@@ -234,7 +234,10 @@ def rebuild(conn: Connection) -> None:
 
 def fresh(conn: Connection) -> bool:
     """Whether the rollup agrees with the report table: the reports it counts
-    per is_current equal the reports stored (two index-only counts)."""
+    per is_current equal the reports stored (two index-only counts). False
+    on a database not yet migrated to 0004 (the pages do not migrate)."""
+    if not _has_table(conn):
+        return False
     r = Report.__table__.c
     stored = {
         k: v for k, v in conn.execute(select(r.is_current, func.count()).group_by(r.is_current))
@@ -249,6 +252,18 @@ def fresh(conn: Connection) -> bool:
         )
     }
     return _nonzero(stored) == _nonzero(counted)
+
+
+_HAVE_TABLE: set[str] = set()  # database URLs known to have fact_rollup
+
+
+def _has_table(conn: Connection) -> bool:
+    url = conn.engine.url.render_as_string(hide_password=False)
+    if url not in _HAVE_TABLE:
+        if not inspect(conn).has_table(ROLLUP.name):
+            return False
+        _HAVE_TABLE.add(url)
+    return True
 
 
 def _nonzero(counts: dict[Any, Any]) -> dict[bool, int]:

@@ -197,3 +197,17 @@ def test_series_report_counts_in_one_pass_equal_one_count_per_era() -> None:
                 assert table.loc[key, col] == n, (key, col)
     # 平潭's and its departments' 2019+ reports state 收到申请 in Table B.
     assert table.loc["requests_received", "报告数（2019年以后）"] > 10
+
+
+def test_a_database_before_the_rollup_reads_the_facts(sqlite_url: str) -> None:
+    from alembic import command
+
+    from nianbao.db import _alembic_config
+
+    engine = get_engine(sqlite_url)
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")  # the pages do not migrate
+    assert not rollup.usable(engine, Filters())
+    assert trends.staffing_funding(engine, Filters()).empty
