@@ -22,7 +22,9 @@ from loaders.sections import split_sections
 from loaders.tables_gov import parse_gov_tables
 from loaders.tables_legacy import parse_legacy_tables
 
-PARSER_VERSION = "0.1.0"
+# Bumped when what the parser stores changes (0.2.0: Chinese warnings and check
+# details, pdfium text layer); `nianbao reparse` refreshes older reports.
+PARSER_VERSION = "0.2.0"
 
 
 # Words every annual report uses somewhere (in simplified or, for mirrors such
