@@ -239,7 +239,7 @@ def _summary(items: list[Parsed], plans: dict[str, Plan]) -> pd.DataFrame:
     columns = ["文件", "状态", "格式", "发布机关", "范围", "年度", "地区"]
     columns += ["数字", "统计表", "警告", "检查未通过"]
     # Every cell a string; blank (not NaN / None) for the files that could not be read.
-    return pd.DataFrame(rows, columns=columns).fillna("")
+    return pd.DataFrame(rows, columns=columns, dtype=object).fillna("")
 
 
 def _save(item: Parsed, data: bytes) -> tuple[str, int]:
