@@ -82,6 +82,18 @@ class Report(Base):
             "format",
             "issuer_key",
         ),
+        # The 报告详情 picker: its sort order first, then every column it shows
+        # or filters on, so the newest 300 reports come from the index alone.
+        Index(
+            "ix_report_picker",
+            "year",
+            "issuer_key",
+            "version",
+            "synthetic",
+            "is_current",
+            "region_id",
+            "issuer",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
