@@ -5,6 +5,7 @@
     nianbao synth OUTDIR [--bodies N] [--years 2014-2025] [--seed S] [--formats txt,html,docx]
     nianbao init [--db URL]
     nianbao rekey [--db URL] [--dry-run]
+    nianbao reparse [--db URL] [--all] [--dry-run] [--no-progress]
     nianbao serve [--port N] [--db URL]
 
 Domain errors (LoaderError, StorageError) become one line on stderr and a
@@ -217,11 +218,28 @@ def initialise(url: str | None = None, progress: bool = True) -> IngestSummary |
     return ingest_paths([BUNDLED_REPORTS], url=url, progress=progress)
 
 
+OUTDATED_HINT = (
+    "提示：数据库中有用旧版解析器解析的报告（警告、核对说明等可能仍是旧的）；"
+    "运行 nianbao reparse 用当前解析器重新解析（报告多时耗时较长，因此不会自动进行）"
+)
+
+
+def print_outdated_hint(url: str | None) -> None:
+    """One line when stored reports were parsed by an older parser version.
+    Only a hint: re-parsing 100k reports takes far too long to do at start."""
+    from nianbao.db import get_engine
+    from nianbao.reparse import outdated_count
+
+    if outdated_count(get_engine(database_url(url))):
+        print(OUTDATED_HINT)
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     url = database_url(args.db)
     summary = initialise(url, progress=not args.no_progress)
     if summary is None:
         print(f"{display_url(url)} already holds {report_count(url)} reports")
+        print_outdated_hint(url)
         return EXIT_OK
     _print_summary(summary)
     return EXIT_FAILED if summary.failed else EXIT_OK
@@ -264,6 +282,19 @@ def _cmd_rekey(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_reparse(args: argparse.Namespace) -> int:
+    """Re-parse reports of an older parser version from their stored
+    originals; one summary line, then one line per failure or kept metadata."""
+    from nianbao.reparse import reparse
+
+    summary = reparse(
+        args.db, everything=args.all, dry_run=args.dry_run, progress=not args.no_progress
+    )
+    for line in summary.lines():
+        print(line)
+    return EXIT_FAILED if summary.failures else EXIT_OK
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     if args.db:
         # The dashboard runs in another process and reads the URL from here.
@@ -272,6 +303,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if summary is not None:
         # Failures in the bundled files do not stop the dashboard.
         _print_summary(summary, limit=5)
+    else:
+        print_outdated_hint(args.db)
     if not DASHBOARD.is_file():
         print(f"error: {DASHBOARD} not found (run from a clone of the repository)", file=sys.stderr)
         return EXIT_USAGE
@@ -374,6 +407,20 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="print what would change, write nothing"
     )
     rekey.set_defaults(run=_cmd_rekey)
+
+    reparse = sub.add_parser(
+        "reparse",
+        help="re-parse stored reports of an older parser version from their original bytes",
+    )
+    reparse.add_argument("--db", metavar="URL", help=db_help)
+    reparse.add_argument(
+        "--all", action="store_true", help="every report, whatever its parser version"
+    )
+    reparse.add_argument(
+        "--dry-run", action="store_true", help="parse and print what would change, write nothing"
+    )
+    reparse.add_argument("--no-progress", action="store_true", help="no progress bar")
+    reparse.set_defaults(run=_cmd_reparse)
 
     serve = sub.add_parser("serve", help="init, then run the dashboard")
     serve.add_argument("--port", type=int, default=8501)

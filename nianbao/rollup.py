@@ -114,12 +114,16 @@ def apply(
     conn: Connection,
     added: Iterable[tuple[int, bool]] = (),
     demoted: Iterable[int] = (),
+    removed: Iterable[tuple[int, bool]] = (),
 ) -> None:
     """Add the contributions of newly written reports (id, is_current) and
     move those of demoted reports (were current, are not any more) from
     is_current true to false. Runs in the caller's transaction; call it after
-    the reports' facts are written and their is_current is final."""
+    the reports' facts are written and their is_current is final.
+    ``removed`` (id, is_current) subtracts reports whose facts are about to be
+    deleted (nianbao reparse): call it while their facts are still there."""
     changes: list[tuple[int, int, bool]] = [(rid, 1, bool(cur)) for rid, cur in added]
+    changes += [(rid, -1, bool(cur)) for rid, cur in removed]
     for rid in demoted:
         changes += [(rid, -1, True), (rid, 1, False)]
     if not changes:

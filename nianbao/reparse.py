@@ -1,0 +1,333 @@
+"""Re-parse stored reports with the current parser (``nianbao reparse``).
+
+Why: a report is parsed once, at import; importing the same file again is
+skipped as a duplicate (same content hash). When the parser improves
+(loaders.parse.PARSER_VERSION), the stored sections, facts, check results,
+warnings and full text stay those of the old parser until they are re-parsed
+from the original bytes every report row keeps (report.original).
+
+One transaction per report: its fact-rollup contribution is subtracted while
+the old facts are still there, the child rows are replaced, the report row
+gets the new full text, warnings and parser version, and the new facts are
+added to the rollup (nianbao/rollup.py, incremental: two statements per
+report, nothing proportional to the database). A report that cannot be
+re-parsed keeps all its old rows and is listed in one Chinese line.
+
+What is deliberately NOT changed: the report's id, content hash, version and
+is_current, and its metadata columns (issuer, issuer_key, year, region, scope,
+title, published, format, synthetic). The metadata given at import (sidecar
+JSON, command-line options) is not stored, so the stored columns are the
+only record of it; and a new issuer key or year would move the report
+between version chains. The report is parsed with its stored metadata as
+overrides, so year-dependent parsing and the checks see what the database
+says; where the new parser alone reads different metadata, the summary says
+so and the stored values are kept (re-import the file to change them).
+
+The search index (nianbao/search.py) indexes section.text through triggers
+(SQLite FTS5) or a trigram index (PostgreSQL): replacing the sections keeps
+it in step. Stored evaluation results (nianbao/evaluation_store.py) are NOT
+marked stale by a re-parse (their fingerprint is the set of current report
+ids, which does not change): the summary asks for ``nianbao evaluate --all``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, delete, or_, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from tqdm import tqdm
+
+from loaders.errors import LoaderError
+from loaders.metadata import Overrides
+from loaders.model import CheckResult, ParsedReport
+from nianbao import rollup
+from nianbao.db import StorageError, database_url, explain, get_engine, init_db
+from nianbao.models import CheckResult as CheckRow
+from nianbao.models import Fact as FactRow
+from nianbao.models import Region as RegionRow
+from nianbao.models import Report as ReportRow
+from nianbao.models import Section as SectionRow
+from nianbao.store import (
+    RETRIES,
+    _backoff,
+    _check_rows,
+    _fact_rows,
+    _first_line,
+    _insert_many,
+    _parser_version,
+    _section_rows,
+    _transient,
+    internal_error,
+    overrides_for,
+)
+
+__all__ = ["ReparseSummary", "outdated_count", "reparse"]
+
+# Metadata compared between the stored row and a fresh parse, with the
+# Chinese name the summary uses.
+_META_LABELS = {
+    "issuer": "发布机关",
+    "year": "年度",
+    "scope": "类别",
+    "title": "标题",
+    "published": "发布日期",
+    "province": "省",
+    "city": "市",
+    "county": "县区",
+}
+
+
+@dataclass
+class ReparseSummary:
+    """What a re-parse did; ``lines()`` is what ``nianbao reparse`` prints."""
+
+    selected: int = 0
+    reparsed: int = 0
+    dry_run: bool = False
+    kept_metadata: list[str] = field(default_factory=list)  # one line per report
+    failures: list[str] = field(default_factory=list)  # one line per report
+
+    def lines(self) -> list[str]:
+        verb = "可重新解析" if self.dry_run else "已重新解析"
+        head = (
+            f"需重新解析 {self.selected} 份报告，{verb} {self.reparsed} 份，"
+            f"失败 {len(self.failures)} 份（当前解析器版本 {_parser_version()}）"
+        )
+        out = [head, *self.failures, *self.kept_metadata]
+        if self.dry_run:
+            out.append("试运行：数据库未作任何修改")
+        elif self.reparsed:
+            out.append("评估结果不会自动更新：如已运行过评估，请再运行 nianbao evaluate --all")
+        return out
+
+
+def _outdated(everything: bool) -> Any:
+    r = ReportRow.__table__.c
+    stmt = select(r.id).order_by(r.id)
+    if not everything:
+        stmt = stmt.where(or_(r.parser_version != _parser_version(), r.parser_version.is_(None)))
+    return stmt
+
+
+def outdated_count(engine: Engine) -> int:
+    """Whether the database holds reports of an older parser: 1 if any, else 0.
+
+    An EXISTS (LIMIT 1), not a count: report.parser_version has no index and
+    counting 100k report rows (each a page of its own) costs seconds."""
+    try:
+        with engine.connect() as conn:
+            return 1 if conn.execute(_outdated(False).limit(1)).first() else 0
+    except SQLAlchemyError:
+        return 0  # no tables yet: nothing to re-parse
+
+
+def _stored_region(session: Session, region_id: int | None) -> dict[str, str | None]:
+    """The stored region chain as Overrides fields (province, city, county, code)."""
+    out: dict[str, str | None] = {"province": None, "city": None, "county": None}
+    code = None
+    first = True
+    while region_id is not None:
+        row = session.get(RegionRow, region_id)
+        if row is None:
+            break
+        if first:
+            code, first = row.code, False
+        attr = {"province": "province", "prefecture": "city", "county": "county"}.get(row.level)
+        if attr:
+            out[attr] = row.name
+        region_id = row.parent_id
+    out["region_code"] = code
+    return out
+
+
+def _stored_overrides(row: ReportRow, region: dict[str, str | None]) -> Overrides:
+    return Overrides(
+        title=row.title,
+        issuer=row.issuer,
+        scope=cast(Any, row.scope),
+        province=region["province"],
+        city=region["city"],
+        county=region["county"],
+        region_code=region["region_code"],
+        year=row.year,
+        published=row.published,
+    )
+
+
+def _differences(report: ParsedReport, stored: Overrides) -> list[str]:
+    """The metadata where a fresh parse disagrees with the stored row."""
+    fresh = {
+        "issuer": report.issuer,
+        "year": report.year,
+        "scope": report.scope,
+        "title": report.title,
+        "published": report.published,
+        "province": report.region.province,
+        "city": report.region.city,
+        "county": report.region.county,
+    }
+    out = []
+    for name, label in _META_LABELS.items():
+        old, new = getattr(stored, name), fresh[name]
+        if old != new:
+            out.append(f"{label} {old or '—'}→{new or '—'}")
+    return out
+
+
+def _sidecar(source: str) -> Overrides | None:
+    """The metadata file next to the original path, if it is still there and
+    valid (ingest applied it); anything wrong with it: none."""
+    try:
+        return overrides_for(Path(source))
+    except (LoaderError, OSError, ValueError):
+        return None
+
+
+def _parse_with(
+    data: bytes, overrides: Overrides | None, name: str
+) -> tuple[ParsedReport, tuple[CheckResult, ...]]:
+    from loaders.parse import parse_file
+    from nianbao.checks import run_checks
+
+    try:
+        report = parse_file(data, overrides, name=name)
+        return report, run_checks(report)
+    except LoaderError:
+        raise
+    except Exception as e:  # a parser bug: one line, the batch goes on
+        raise LoaderError(name, internal_error(e)) from e
+
+
+def _parse(
+    row: ReportRow, session: Session
+) -> tuple[ParsedReport, tuple[CheckResult, ...], list[str]]:
+    """Parse the stored original; the metadata differences kept (may be empty).
+    Raises LoaderError with the one line to show."""
+    # The stored path as the name: the reader dispatches on its extension.
+    name = row.source or f"报告{row.id}"
+    if row.original is None:
+        raise LoaderError(
+            name, "数据库里没有保存原始文件，无法重新解析", "请用 nianbao ingest 重新导入原文件"
+        )
+    stored = _stored_overrides(row, _stored_region(session, row.region_id))
+    data = bytes(row.original)
+    report, checks = _parse_with(data, _sidecar(name), name)
+    diffs = _differences(report, stored)
+    if diffs:
+        # Parse again with the stored metadata: year-dependent parsing and
+        # the checks then see what the database says about the report.
+        report, checks = _parse_with(data, stored, name)
+    return report, checks, diffs
+
+
+class _WriteFailed(Exception):
+    pass
+
+
+def _write(engine: Engine, rid: int, report: ParsedReport, checks: tuple[CheckResult, ...]) -> None:
+    """Replace one report's parsed rows in one transaction (all or nothing)."""
+    for attempt in range(RETRIES):
+        try:
+            with Session(engine) as session, session.begin():
+                conn = session.connection()
+                table = cast(Table, ReportRow.__table__)
+                # Locked (PostgreSQL) so a concurrent re-publication cannot
+                # change is_current between here and the rollup update.
+                current = conn.scalar(
+                    select(table.c.is_current).where(table.c.id == rid).with_for_update()
+                )
+                if current is None:
+                    return  # deleted meanwhile: nothing to refresh
+                rollup.apply(conn, removed=[(rid, bool(current))])
+                for model in (SectionRow, FactRow, CheckRow):
+                    conn.execute(delete(model).where(model.report_id == rid))
+                for model, rows in (
+                    (SectionRow, _section_rows(rid, report)),
+                    (FactRow, _fact_rows(rid, report)),
+                    (CheckRow, _check_rows(rid, checks)),
+                ):
+                    if rows:
+                        _insert_many(conn, cast(Table, model.__table__), rows)
+                conn.execute(
+                    update(table)
+                    .where(table.c.id == rid)
+                    .values(
+                        full_text=report.full_text,
+                        warnings="\n".join(report.warnings),
+                        parser_version=_parser_version(),
+                    )
+                )
+                rollup.apply(conn, added=[(rid, bool(current))])
+            return
+        except OperationalError as e:
+            if not _transient(e) or attempt == RETRIES - 1:
+                raise StorageError(explain(engine, e)) from None
+            _backoff(attempt)
+        except Exception as e:  # this report only: rolled back, the batch goes on
+            raise _WriteFailed(_first_line(e)) from e
+
+
+def _rows(engine: Engine, ids: list[int]) -> Iterator[tuple[ReportRow, Session]]:
+    """Each report row with a session to read its region, one at a time (the
+    originals are large: never all in memory)."""
+    for rid in ids:
+        with Session(engine) as session:
+            row = session.get(ReportRow, rid)
+            if row is not None:
+                yield row, session
+
+
+def reparse(
+    url: str | None = None,
+    everything: bool = False,
+    dry_run: bool = False,
+    progress: bool = True,
+) -> ReparseSummary:
+    """Re-parse the reports stored by another parser version (``everything``:
+    all reports) from their original bytes; see the module docstring."""
+    engine = get_engine(database_url(url))
+    if not dry_run:
+        init_db(engine)
+    summary = ReparseSummary(dry_run=dry_run)
+    try:
+        with engine.connect() as conn:
+            ids = list(conn.scalars(_outdated(everything)))
+    except SQLAlchemyError as e:
+        raise StorageError(explain(engine, e)) from None
+    summary.selected = len(ids)
+    bar = tqdm(total=len(ids), disable=not progress, file=sys.stderr, unit="份", leave=False)
+    try:
+        for row, session in _rows(engine, ids):
+            bar.update()
+            rid, label = row.id, row.source or f"报告{row.id}"
+            try:
+                report, checks, diffs = _parse(row, session)
+            except LoaderError as e:
+                summary.failures.append(f"{e}（报告 {rid} 保留原有数据）")
+                continue
+            session.close()  # the write runs in its own transaction
+            if not dry_run:
+                try:
+                    _write(engine, rid, report, checks)
+                except _WriteFailed as e:
+                    summary.failures.append(
+                        f"{label}：无法保存重新解析的结果（{e}；原有数据保持不变）"
+                    )
+                    continue
+            summary.reparsed += 1
+            if diffs:
+                summary.kept_metadata.append(
+                    f"{label}：新解析器读出的元数据不同（{'；'.join(diffs)}），保留了原有值"
+                    "（如需更改，请修正元数据后重新导入该文件）"
+                )
+    except SQLAlchemyError as e:
+        raise StorageError(explain(engine, e)) from None
+    finally:
+        bar.close()
+    return summary
