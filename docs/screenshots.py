@@ -28,7 +28,7 @@ SHOTS: tuple[tuple[str, str, str], ...] = (
         "/trends?region={region}&bodies=平潭综合实验区&metric=requests_received&view=outcomes",
         "趋势",
     ),
-    ("compare.png", "/compare?region={region}&year=2023", "对比"),
+    ("compare.png", "/compare?region={region}&year=2023&scope=department", "对比"),
 )
 EXTRA: tuple[tuple[str, str, str], ...] = (
     ("report.png", "/report?id={report_id}", "统计表（按官方模板排列）"),
