@@ -162,7 +162,9 @@ def _print_summary(summary: IngestSummary, limit: int | None = None) -> None:
     for line in failures[:limit]:
         print(line)
     if limit is not None and len(failures) > limit:
-        print(f"… {len(failures) - limit} more (nianbao ingest data/reports lists them all)")
+        print(
+            f"…… 另有 {len(failures) - limit} 个失败（运行 nianbao ingest data/reports 可列出全部）"
+        )
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:

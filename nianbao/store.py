@@ -97,8 +97,8 @@ class IngestSummary:
     def lines(self) -> list[str]:
         """The summary as printed by ``nianbao ingest``."""
         head = (
-            f"parsed {self.parsed}, duplicates {self.duplicates}, "
-            f"new versions {self.new_versions}, failed {self.failed}"
+            f"已解析 {self.parsed} 份，其中重复 {self.duplicates} 份、"
+            f"新版本 {self.new_versions} 份；失败 {self.failed} 份"
         )
         return [head, *(reason for _file, reason in self.failures)]
 
@@ -325,13 +325,25 @@ def read_overrides(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as e:
-        raise LoaderError(label, f"cannot read the metadata file ({e.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise LoaderError(
-            label, f"the metadata file is not valid JSON ({e})", "save it as UTF-8 JSON"
+            label, f"无法读取元数据文件：{e.strerror}", "请检查文件是否存在、是否有读取权限"
+        ) from None
+    except UnicodeDecodeError:
+        raise LoaderError(
+            label, "元数据文件不是 UTF-8 编码", "请用 UTF-8 编码另存为 JSON 文件"
+        ) from None
+    except json.JSONDecodeError as e:
+        raise LoaderError(
+            label,
+            f"元数据文件不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列有误）",
+            '请按 {"year": 2019, "issuer": "……"} 的格式填写',
         ) from None
     if not isinstance(data, dict):
-        raise LoaderError(label, "the metadata file must hold one JSON object")
+        raise LoaderError(
+            label,
+            "元数据文件必须是一个 JSON 对象",
+            '请按 {"year": 2019, "issuer": "……"} 的格式填写',
+        )
     return checked_overrides(data, label)
 
 
@@ -340,13 +352,15 @@ def checked_overrides(data: dict[str, Any], label: str) -> dict[str, Any]:
     for key, value in data.items():
         if key not in _OVERRIDE_FIELDS:
             raise LoaderError(
-                label, f"unknown metadata key {key!r}", "use " + ", ".join(_OVERRIDE_FIELDS)
+                label, f"未知的元数据项 {key!r}", "可用的项：" + "、".join(_OVERRIDE_FIELDS)
             )
         if value is None:
             continue
         if key == "year":
             if isinstance(value, bool) or not re.fullmatch(r"\d{4}", str(value).strip()):
-                raise LoaderError(label, f"year must be a 4-digit year, not {value!r}")
+                raise LoaderError(
+                    label, f"year 应为四位数年份，而不是 {value!r}", '例如 "year": 2019'
+                )
             out[key] = int(str(value).strip())
         elif key == "published":
             if isinstance(value, dt.date):
@@ -356,17 +370,23 @@ def checked_overrides(data: dict[str, Any], label: str) -> dict[str, Any]:
                 out[key] = dt.date.fromisoformat(str(value).strip())
             except ValueError:
                 raise LoaderError(
-                    label, f"published must be a date like 2020-01-20, not {value!r}"
+                    label,
+                    f"published 应为日期，而不是 {value!r}",
+                    '例如 "published": "2020-01-20"',
                 ) from None
         elif key == "scope":
             if value not in _SCOPES:
                 raise LoaderError(
-                    label, f"scope must be one of {', '.join(_SCOPES)}, not {value!r}"
+                    label,
+                    f"scope 的值 {value!r} 无效",
+                    "可用的值：" + "、".join(_SCOPES),
                 )
             out[key] = value
         else:
             if not isinstance(value, str):
-                raise LoaderError(label, f"{key} must be text, not {value!r}")
+                raise LoaderError(
+                    label, f"{key} 应为文字，而不是 {value!r}", f"请把 {key} 的值写在双引号里"
+                )
             if value.strip():
                 out[key] = value.strip()
     return out
@@ -409,7 +429,7 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[st
         elif p.is_file():
             files.append(p)
         else:
-            missing.append((str(p), f"{p}: file not found (check the path)"))
+            missing.append((str(p), f"{p}：找不到文件（请检查路径）"))
     return files, missing
 
 
@@ -433,13 +453,13 @@ def parse_one(
 def internal_error(e: BaseException) -> str:
     msg = " ".join(str(e).split())
     what = f"{type(e).__name__}: {msg}" if msg else type(e).__name__
-    return f"internal parser error: {what} (please report this file)"
+    return f"解析器内部错误：{what}（请把这个文件报告给开发者）"
 
 
 class SaveFailed(Exception):
     """One report could not be saved (its transaction was rolled back).
 
-    ``str(err)`` is the one line shown to users: "<file>: cannot save: …".
+    ``str(err)`` is the one line shown to users: "<file>：无法保存：…".
     """
 
 
@@ -468,16 +488,16 @@ def store_one(
                 return save_report(session, report, checks, original)
         except IntegrityError as e:
             if attempt == RETRIES - 1:
-                raise SaveFailed(f"{label}: cannot save: {_first_line(e)}") from e
+                raise SaveFailed(f"{label}：无法保存：{_first_line(e)}") from e
         except OperationalError as e:
             if not _transient(e) or attempt == RETRIES - 1:
                 raise StorageError(explain(engine, e)) from None
             _backoff(attempt)
         except SQLAlchemyError as e:
-            raise SaveFailed(f"{label}: cannot save: {_first_line(e)}") from e
+            raise SaveFailed(f"{label}：无法保存：{_first_line(e)}") from e
         except Exception as e:  # a bug here must not cost the rest of the batch
             raise SaveFailed(
-                f"{label}: cannot save: {_first_line(e)} (please report this file)"
+                f"{label}：无法保存：{_first_line(e)}（请把这个文件报告给开发者）"
             ) from e
     raise AssertionError("not reached")
 
@@ -788,7 +808,11 @@ def _parse_path(file: str) -> _Result:
     try:
         data = path.read_bytes()
     except OSError as e:
-        return ("failed", file, f"{file}: cannot read the file ({e.strerror})")
+        return (
+            "failed",
+            file,
+            f"{file}：无法读取文件：{e.strerror}（请检查文件是否存在、是否有读取权限）",
+        )
     # A file already stored is not parsed again (re-running an import is cheap).
     if hashlib.sha256(data).hexdigest() in _KNOWN:
         return ("duplicate", file, None)
@@ -872,8 +896,7 @@ def _parse_all(files: Sequence[Path], known: frozenset[str], workers: int) -> It
                             yield (
                                 "failed",
                                 name,
-                                f"{name}: the parser process died on this file "
-                                "(please report this file)",
+                                f"{name}：解析进程处理这个文件时崩溃（请把这个文件报告给开发者）",
                             )
                         else:
                             retried.update(batch)

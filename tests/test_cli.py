@@ -168,7 +168,7 @@ def test_parse_bad_sidecar(capsys, tmp_path: Path) -> None:
     meta.write_text('{"year": "去年"}', encoding="utf-8")
     code, out, err = run(capsys, "parse", str(copy), "--meta", str(meta))
     assert (code, out) == (1, "")
-    assert err == f"{meta}：year must be a 4-digit year, not '去年'\n"
+    assert err == f"{meta}：year 应为四位数年份，而不是 '去年'（例如 \"year\": 2019）\n"
 
 
 def test_parse_usage_error_exits_2(capsys) -> None:
@@ -221,7 +221,7 @@ def test_ingest_folder_with_bad_files(capsys, tmp_path: Path, db_url: str) -> No
     code, out, err = run(capsys, "ingest", str(folder), "--db", db_url, "--no-progress")
     assert code == 1, err
     lines = out.splitlines()
-    assert lines[0] == "parsed 2, duplicates 0, new versions 0, failed 2"
+    assert lines[0] == "已解析 2 份，其中重复 0 份、新版本 0 份；失败 2 份"
     assert lines[1] == f"{empty}：文件是空的（0 字节）（请检查下载或导出是否完成）"
     assert lines[2].startswith(f"{garbage}：")
     assert len(lines) == 3
@@ -238,7 +238,7 @@ def test_ingest_folder_with_bad_files(capsys, tmp_path: Path, db_url: str) -> No
     # Again: the stored files are duplicates; nothing new is written.
     code, out, _err = run(capsys, "ingest", str(folder), "--db", db_url, "--no-progress")
     assert code == 1
-    assert out.splitlines()[0] == "parsed 2, duplicates 2, new versions 0, failed 2"
+    assert out.splitlines()[0] == "已解析 2 份，其中重复 2 份、新版本 0 份；失败 2 份"
     assert _reports(db_url) == stored
 
 
@@ -254,7 +254,7 @@ def test_ingest_in_parallel_with_small_batches(capsys, tmp_path: Path, sqlite_ur
     code, out, err = run(capsys, "ingest", str(folder), "--db", sqlite_url, *args)
     assert code == 1, err
     lines = out.splitlines()
-    assert lines[0] == f"parsed {len(files)}, duplicates 0, new versions 0, failed 2"
+    assert lines[0] == f"已解析 {len(files)} 份，其中重复 0 份、新版本 0 份；失败 2 份"
     # Failures listed by file name, whichever worker finished first.
     assert lines[1].startswith(f"{empty}：") and lines[2].startswith(f"{garbage}：")
     assert len(_reports(sqlite_url)) == len(files)
@@ -273,7 +273,7 @@ def test_ingest_republication_is_a_new_version(capsys, tmp_path: Path, sqlite_ur
     assert "0/1" in err  # the progress bar (on stderr) starts at 0 of 1 file
     code, out, _err = run(capsys, "ingest", str(corrected), "--db", sqlite_url, "--no-progress")
     assert code == 0
-    assert out == "parsed 1, duplicates 0, new versions 1, failed 0\n"
+    assert out == "已解析 1 份，其中重复 0 份、新版本 1 份；失败 0 份\n"
     assert [(v, cur) for _k, _y, v, cur in _reports(sqlite_url)] == [(1, False), (2, True)]
 
 
@@ -316,8 +316,8 @@ def test_ingest_missing_path_is_a_failure(capsys, tmp_path: Path, sqlite_url: st
     )
     assert code == 1
     assert out.splitlines() == [
-        "parsed 0, duplicates 0, new versions 0, failed 1",
-        f"{tmp_path / 'nope'}: file not found (check the path)",
+        "已解析 0 份，其中重复 0 份、新版本 0 份；失败 1 份",
+        f"{tmp_path / 'nope'}：找不到文件（请检查路径）",
     ]
 
 
@@ -328,7 +328,7 @@ def test_init_fills_the_database_once(capsys, sqlite_url: str) -> None:
     # extracted text), so the same issuer and year with other bytes.
     n_files = len(expand_paths([REPORTS])[0])
     assert n_files == 219
-    assert (code, out) == (0, f"parsed {n_files}, duplicates 0, new versions 1, failed 0\n"), err
+    assert (code, out) == (0, f"已解析 {n_files} 份，其中重复 0 份、新版本 1 份；失败 0 份\n"), err
     n = len(_reports(sqlite_url))
     assert n == n_files
     code, out, _err = run(capsys, "init", "--db", sqlite_url)

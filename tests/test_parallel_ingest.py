@@ -95,7 +95,7 @@ def test_one_bad_report_does_not_lose_the_rest_of_its_batch(engine) -> None:
         writer.add(_item(report))
     writer.flush()
     assert (summary.parsed, summary.failed) == (2, 1)
-    assert summary.failures[0][1].startswith("data/reports/pingtan/2019-spp-129.txt: cannot save: ")
+    assert summary.failures[0][1].startswith("data/reports/pingtan/2019-spp-129.txt：无法保存：")
     with Session(engine) as s:
         assert sorted(s.scalars(select(m.Report.content_hash))) == ["a" * 64, "c" * 64]
         assert s.scalar(select(func.count()).select_from(m.Fact)) == 6 + 3

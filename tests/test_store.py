@@ -334,7 +334,7 @@ def test_failure_rolls_back_that_report_and_the_batch_goes_on(engine, breaker) -
             failures.append(str(e))
     assert [o.status for o in outcomes] == ["new", "new"]
     assert len(failures) == 1
-    assert failures[0].startswith("data/reports/pingtan/2019-spp-129.txt: cannot save: ")
+    assert failures[0].startswith("data/reports/pingtan/2019-spp-129.txt：无法保存：")
     assert "\n" not in failures[0]
     with Session(engine) as s:
         assert sorted(s.scalars(select(m.Report.content_hash))) == ["a" * 64, "c" * 64]
@@ -376,7 +376,7 @@ def test_expand_paths_walks_folders_and_skips_what_is_not_a_report(tmp_path) -> 
         "r6.md",
     ]
     assert missing == [
-        (str(tmp_path / "nope.txt"), f"{tmp_path / 'nope.txt'}: file not found (check the path)")
+        (str(tmp_path / "nope.txt"), f"{tmp_path / 'nope.txt'}：找不到文件（请检查路径）")
     ]
 
 
@@ -405,12 +405,15 @@ def test_overrides_from_sidecar_and_options(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('{"issuer": "x", "yaer": 2019}', "unknown metadata key 'yaer'（use title, issuer, "),
-        ('{"year": "2019年"}', "year must be a 4-digit year, not '2019年'"),
-        ('{"published": "2020/01/20"}', "published must be a date like 2020-01-20"),
-        ('{"scope": "county"}', "scope must be one of government, department, township, other"),
-        ("[1]", "the metadata file must hold one JSON object"),
-        ("{oops", "the metadata file is not valid JSON"),
+        ('{"issuer": "x", "yaer": 2019}', "未知的元数据项 'yaer'（可用的项：title、issuer、"),
+        ('{"year": "2019年"}', "year 应为四位数年份，而不是 '2019年'（例如 \"year\": 2019）"),
+        ('{"published": "2020/01/20"}', "published 应为日期，而不是 '2020/01/20'（例如"),
+        (
+            '{"scope": "county"}',
+            "scope 的值 'county' 无效（可用的值：government、department、township、other）",
+        ),
+        ("[1]", "元数据文件必须是一个 JSON 对象（请按 {"),
+        ("{oops", "元数据文件不是有效的 JSON（第 1 行第 2 列有误）"),
     ],
 )
 def test_bad_sidecar_is_one_clear_line(tmp_path, content: str, message: str) -> None:
@@ -425,11 +428,11 @@ def test_bad_sidecar_is_one_clear_line(tmp_path, content: str, message: str) -> 
 def test_internal_parser_error_is_one_line() -> None:
     # What ingest and parse print for a parser bug, instead of a traceback.
     assert internal_error(KeyError("B")) == (
-        "internal parser error: KeyError: 'B' (please report this file)"
+        "解析器内部错误：KeyError: 'B'（请把这个文件报告给开发者）"
     )
     assert internal_error(ValueError("bad\n  cell")) == (
-        "internal parser error: ValueError: bad cell (please report this file)"
+        "解析器内部错误：ValueError: bad cell（请把这个文件报告给开发者）"
     )
     assert internal_error(NotImplementedError()) == (
-        "internal parser error: NotImplementedError (please report this file)"
+        "解析器内部错误：NotImplementedError（请把这个文件报告给开发者）"
     )
