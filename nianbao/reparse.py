@@ -88,6 +88,7 @@ class ReparseSummary:
     """What a re-parse did; ``lines()`` is what ``nianbao reparse`` prints."""
 
     selected: int = 0
+    no_original: int = 0  # outdated but without their original: left as they are
     reparsed: int = 0
     dry_run: bool = False
     kept_metadata: list[str] = field(default_factory=list)  # one line per report
@@ -100,6 +101,11 @@ class ReparseSummary:
             f"失败 {len(self.failures)} 份（当前解析器版本 {_parser_version()}）"
         )
         out = [head, *self.failures, *self.kept_metadata]
+        if self.no_original:
+            out.append(
+                f"另有 {self.no_original} 份报告没有保存原始文件，无法重新解析，保留原有数据"
+                "（如需更新，请用 nianbao ingest 重新导入原文件）"
+            )
         if self.dry_run:
             out.append("试运行：数据库未作任何修改")
         elif self.reparsed:
@@ -107,16 +113,23 @@ class ReparseSummary:
         return out
 
 
-def _outdated(everything: bool) -> Any:
+def _outdated(everything: bool, with_original: bool | None = True) -> Any:
+    """The ids to re-parse: of another parser version (all with
+    ``everything``), having their original bytes (True) or not (False).
+    A report without its original (a generated benchmark database, or a
+    report stored without one) cannot be re-parsed."""
     r = ReportRow.__table__.c
     stmt = select(r.id).order_by(r.id)
     if not everything:
         stmt = stmt.where(or_(r.parser_version != _parser_version(), r.parser_version.is_(None)))
+    if with_original is not None:
+        stmt = stmt.where(r.original.is_not(None) if with_original else r.original.is_(None))
     return stmt
 
 
 def outdated_count(engine: Engine) -> int:
-    """Whether the database holds reports of an older parser: 1 if any, else 0.
+    """Whether the database holds reports of an older parser that can be
+    re-parsed (their original is stored): 1 if any, else 0.
 
     An EXISTS (LIMIT 1), not a count: report.parser_version has no index and
     counting 100k report rows (each a page of its own) costs seconds."""
@@ -298,6 +311,7 @@ def reparse(
     try:
         with engine.connect() as conn:
             ids = list(conn.scalars(_outdated(everything)))
+            summary.no_original = len(conn.scalars(_outdated(everything, False)).all())
     except SQLAlchemyError as e:
         raise StorageError(explain(engine, e)) from None
     summary.selected = len(ids)

@@ -152,14 +152,15 @@ def test_a_corrupt_original_keeps_its_rows_and_is_reported(db_url: str) -> None:
     assert facts_before > 0
 
     summary = reparse(db_url, progress=False)
-    assert (summary.selected, summary.reparsed, len(summary.failures)) == (5, 3, 2)
-    html_line, missing_line = sorted(summary.failures, key=lambda line: "html" not in line)
+    assert (summary.selected, summary.reparsed, summary.no_original) == (4, 3, 1)
+    [html_line] = summary.failures
     assert html_line.startswith(f"{SHANGHAI_HTML}：")
     assert html_line.endswith(f"（报告 {bad} 保留原有数据）")
-    assert missing_line == (
-        f"{HUAIAN_V1}：数据库里没有保存原始文件，无法重新解析（请用 nianbao ingest 重新导入原文件）"
-        f"（报告 {ids[HUAIAN_V1.name]} 保留原有数据）"
-    )
+    assert summary.lines()[-2:] == [
+        "另有 1 份报告没有保存原始文件，无法重新解析，保留原有数据"
+        "（如需更新，请用 nianbao ingest 重新导入原文件）",
+        "评估结果不会自动更新：如已运行过评估，请再运行 nianbao evaluate --all",
+    ]
     assert all("\n" not in line for line in summary.lines())
     with Session(engine) as s:
         assert len(s.scalars(select(Fact.id).where(Fact.report_id == bad)).all()) == facts_before
@@ -169,7 +170,10 @@ def test_a_corrupt_original_keeps_its_rows_and_is_reported(db_url: str) -> None:
         assert _received_total(s, ids[MAIN_2019.name]) == [23]
     kept, rebuilt = _kept_and_rebuilt(engine)
     assert kept == rebuilt
-    assert outdated_count(engine) == 1  # the two failed ones
+    assert outdated_count(engine) == 1  # the corrupt one (without its original: no hint)
+    with Session(engine) as s, s.begin():
+        s.execute(update(Report).where(Report.id == bad).values(original=None))
+    assert outdated_count(engine) == 0
 
 
 def test_init_and_the_command_say_when_reports_are_outdated(capsys, sqlite_url: str) -> None:
