@@ -230,9 +230,9 @@ def print_outdated_hint(url: str | None) -> None:
     """One line when stored reports were parsed by an older parser version.
     Only a hint: re-parsing 100k reports takes far too long to do at start."""
     from nianbao.db import get_engine
-    from nianbao.reparse import outdated_count
+    from nianbao.reparse import has_outdated
 
-    if outdated_count(get_engine(database_url(url))):
+    if has_outdated(get_engine(database_url(url))):
         print(OUTDATED_HINT)
 
 

@@ -48,6 +48,7 @@ from loaders.metadata import Overrides
 from loaders.model import CheckResult, ParsedReport
 from nianbao import rollup
 from nianbao.db import StorageError, database_url, explain, get_engine, init_db
+from nianbao.labels import SCOPE_LABELS
 from nianbao.models import CheckResult as CheckRow
 from nianbao.models import Fact as FactRow
 from nianbao.models import Region as RegionRow
@@ -67,7 +68,7 @@ from nianbao.store import (
     overrides_for,
 )
 
-__all__ = ["ReparseSummary", "outdated_count", "reparse"]
+__all__ = ["ReparseSummary", "has_outdated", "reparse"]
 
 # Metadata compared between the stored row and a fresh parse, with the
 # Chinese name the summary uses.
@@ -127,17 +128,17 @@ def _outdated(everything: bool, with_original: bool | None = True) -> Any:
     return stmt
 
 
-def outdated_count(engine: Engine) -> int:
+def has_outdated(engine: Engine) -> bool:
     """Whether the database holds reports of an older parser that can be
-    re-parsed (their original is stored): 1 if any, else 0.
+    re-parsed (their original is stored).
 
     An EXISTS (LIMIT 1), not a count: report.parser_version has no index and
     counting 100k report rows (each a page of its own) costs seconds."""
     try:
         with engine.connect() as conn:
-            return 1 if conn.execute(_outdated(False).limit(1)).first() else 0
+            return conn.execute(_outdated(False).limit(1)).first() is not None
     except SQLAlchemyError:
-        return 0  # no tables yet: nothing to re-parse
+        return False  # no tables yet: nothing to re-parse
 
 
 def _stored_region(session: Session, region_id: int | None) -> dict[str, str | None]:
@@ -188,6 +189,8 @@ def _differences(report: ParsedReport, stored: Overrides) -> list[str]:
     out = []
     for name, label in _META_LABELS.items():
         old, new = getattr(stored, name), fresh[name]
+        if name == "scope":  # the user reads 政府/部门…, not the code
+            old, new = SCOPE_LABELS.get(old, old), SCOPE_LABELS.get(new, new)
         if old != new:
             out.append(f"{label} {old or '—'}→{new or '—'}")
     return out

@@ -26,7 +26,7 @@ from loaders.parse import PARSER_VERSION
 from nianbao import cli, rollup
 from nianbao.db import get_engine
 from nianbao.models import CheckResult, Fact, Report, Section
-from nianbao.reparse import outdated_count, reparse
+from nianbao.reparse import has_outdated, reparse
 from nianbao.search import search
 from nianbao.store import ingest_paths
 from tests.test_rollup import _kept_and_rebuilt
@@ -95,7 +95,7 @@ def test_reparse_restores_what_the_current_parser_reads(db_url: str) -> None:
             r.id: (r.content_hash, r.version, r.is_current, r.issuer_key, r.year)
             for r in s.scalars(select(Report))
         }
-    assert outdated_count(engine) == 1
+    assert has_outdated(engine)
     assert ids[JJF_2011.name] not in set(search(engine, "电子邮件申请").table["report_id"])
 
     dry = reparse(db_url, dry_run=True, progress=False)
@@ -127,7 +127,7 @@ def test_reparse_restores_what_the_current_parser_reads(db_url: str) -> None:
     )
     kept, rebuilt = _kept_and_rebuilt(engine)
     assert kept == rebuilt
-    assert outdated_count(engine) == 0
+    assert not has_outdated(engine)
     # The search index follows the replaced sections.
     found = search(engine, "电子邮件申请").table
     assert ids[JJF_2011.name] in set(found["report_id"])
@@ -170,10 +170,10 @@ def test_a_corrupt_original_keeps_its_rows_and_is_reported(db_url: str) -> None:
         assert _received_total(s, ids[MAIN_2019.name]) == [23]
     kept, rebuilt = _kept_and_rebuilt(engine)
     assert kept == rebuilt
-    assert outdated_count(engine) == 1  # the corrupt one (without its original: no hint)
+    assert has_outdated(engine)  # the corrupt one (without its original: no hint)
     with Session(engine) as s, s.begin():
         s.execute(update(Report).where(Report.id == bad).values(original=None))
-    assert outdated_count(engine) == 0
+    assert not has_outdated(engine)
 
 
 def test_init_and_the_command_say_when_reports_are_outdated(capsys, sqlite_url: str) -> None:
@@ -186,3 +186,38 @@ def test_init_and_the_command_say_when_reports_are_outdated(capsys, sqlite_url: 
     assert out[0].startswith("需重新解析 5 份报告，已重新解析 5 份，失败 0 份")
     assert cli.main(["init", "--db", sqlite_url, "--no-progress"]) == 0
     assert cli.OUTDATED_HINT not in capsys.readouterr().out
+
+
+def test_metadata_given_at_import_is_kept(sqlite_url: str, tmp_path: Path) -> None:
+    # Imported with a sidecar naming the issuer and year differently from the
+    # text (平潭综合实验区, 2019); the sidecar is gone when the report is
+    # re-parsed: the stored values stay (a new year would move the report to
+    # another version chain).
+    copy = tmp_path / "r.txt"
+    copy.write_bytes(MAIN_2019.read_bytes())
+    sidecar = tmp_path / "r.txt.meta.json"
+    sidecar.write_text('{"issuer": "平潭综合实验区管理委员会", "year": 2018}', encoding="utf-8")
+    assert ingest_paths([copy], url=sqlite_url, progress=False).failed == 0
+    engine = get_engine(sqlite_url)
+    with Session(engine) as s, s.begin():
+        s.execute(update(Report).values(parser_version="0.1.0"))
+        before = s.execute(select(Report.issuer, Report.issuer_key, Report.year)).one()
+    assert tuple(before) == ("平潭综合实验区管理委员会", "平潭综合实验区", 2018)
+
+    sidecar.unlink()
+    summary = reparse(sqlite_url, progress=False)
+    assert (summary.reparsed, summary.failures) == (1, [])
+    assert summary.kept_metadata == [
+        f"{copy}：新解析器读出的元数据不同"
+        "（发布机关 平潭综合实验区管理委员会→平潭综合实验区；年度 2018→2019），"
+        "保留了原有值（如需更改，请修正元数据后重新导入该文件）"
+    ]
+    with Session(engine) as s:
+        after = s.execute(select(Report.issuer, Report.issuer_key, Report.year)).one()
+        rid = s.scalars(select(Report.id)).one()
+        assert _received_total(s, rid) == [23]
+    assert after == before
+    # The sidecar back in place: it is applied as at import, nothing to say.
+    sidecar.write_text('{"issuer": "平潭综合实验区管理委员会", "year": 2018}', encoding="utf-8")
+    again = reparse(sqlite_url, everything=True, progress=False)
+    assert (again.reparsed, again.kept_metadata) == (1, [])
