@@ -5,7 +5,7 @@
     nianbao synth OUTDIR [--bodies N] [--years 2014-2025] [--seed S] [--formats txt,html,docx]
     nianbao init [--db URL]
     nianbao rekey [--db URL] [--dry-run]
-    nianbao reparse [--db URL] [--all] [--dry-run] [--no-progress]
+    nianbao reparse [--db URL] [--all] [--dry-run] [--workers N] [--no-progress]
     nianbao serve [--port N] [--db URL]
 
 Domain errors (LoaderError, StorageError) become one line on stderr and a
@@ -290,7 +290,11 @@ def _cmd_reparse(args: argparse.Namespace) -> int:
     from nianbao.reparse import reparse
 
     summary = reparse(
-        args.db, everything=args.all, dry_run=args.dry_run, progress=not args.no_progress
+        args.db,
+        everything=args.all,
+        dry_run=args.dry_run,
+        progress=not args.no_progress,
+        workers=args.workers,
     )
     for line in summary.lines():
         print(line)
@@ -422,6 +426,13 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="parse and print what would change, write nothing"
     )
     reparse.add_argument("--no-progress", action="store_true", help="no progress bar")
+    reparse.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="parser processes (default: 2, one writer)",
+    )
     reparse.set_defaults(run=_cmd_reparse)
 
     serve = sub.add_parser("serve", help="init, then run the dashboard")

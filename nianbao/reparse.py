@@ -32,8 +32,14 @@ ids, which does not change): the summary asks for ``nianbao evaluate --all``.
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import sys
+import threading
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -289,14 +295,94 @@ def _write(engine: Engine, rid: int, report: ParsedReport, checks: tuple[CheckRe
             raise _WriteFailed(_first_line(e)) from e
 
 
-def _rows(engine: Engine, ids: list[int]) -> Iterator[tuple[ReportRow, Session]]:
-    """Each report row with a session to read its region, one at a time (the
-    originals are large: never all in memory)."""
-    for rid in ids:
+# One parsed report: ("ok", id, label, (report, checks, metadata differences))
+# or ("failed", id, label, the one line to show).
+_Result = tuple[str, int, str, Any]
+_URL = ""  # the database of the worker processes
+
+
+def _parse_id(rid: int) -> _Result:
+    """Load one report row (its original) and parse it; in a worker process
+    or inline. Reads in its own short session: the originals are large,
+    never all in memory."""
+    engine = get_engine(_URL)
+    try:
         with Session(engine) as session:
             row = session.get(ReportRow, rid)
-            if row is not None:
-                yield row, session
+            if row is None:
+                return ("gone", rid, "", None)  # deleted meanwhile
+            label = row.source or f"报告{rid}"
+            try:
+                return ("ok", rid, label, _parse(row, session))
+            except LoaderError as e:
+                return ("failed", rid, label, f"{e}（报告 {rid} 保留原有数据）")
+    except SQLAlchemyError as e:  # as text: database errors do not cross processes well
+        return ("database", rid, "", explain(engine, e))
+
+
+def _init_worker(url: str) -> None:
+    global _URL
+    _URL = url
+    # The parent's pooled connections must not be shared across the fork.
+    get_engine(url).dispose(close=False)
+
+
+# Reports handed to the workers and not yet written: bounds memory (a parsed
+# report weighs ~0.1-0.3 MB) when the writer is slower than the parsers.
+IN_FLIGHT_PER_WORKER = 16
+
+
+def _parse_all(url: str, ids: list[int], workers: int) -> Iterator[_Result]:
+    """Every report parsed, in the order the workers finish them. Parsing
+    (~9 ms a report) overlaps the writes (~12 ms) in the main process. A
+    worker that dies (a crash in a C library) breaks the pool: the reports
+    in flight are parsed again one at a time in a new pool, and one that
+    kills a worker on its own is reported as failed."""
+    global _URL
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if workers <= 1 or len(ids) <= workers or not in_main_thread:
+        _URL = url
+        yield from map(_parse_id, ids)
+        return
+    ctx = mp.get_context("fork")
+    todo: deque[int] = deque(ids)
+    suspects: deque[int] = deque()
+    retried: set[int] = set()
+    while todo or suspects:
+        pool = ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=_init_worker, initargs=(url,)
+        )
+        in_flight: dict[Future[_Result], int] = {}
+        broken = False
+        try:
+            while todo or suspects or in_flight:
+                while not broken and len(in_flight) < workers * IN_FLIGHT_PER_WORKER:
+                    if suspects and not in_flight:  # alone, so a crash names it
+                        rid = suspects.popleft()
+                    elif todo and not suspects:
+                        rid = todo.popleft()
+                    else:
+                        break
+                    in_flight[pool.submit(_parse_id, rid)] = rid
+                if not in_flight:
+                    break
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    rid = in_flight.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        if rid in retried:
+                            line = f"报告{rid}：解析进程处理它的原始文件时崩溃"
+                            yield ("failed", rid, f"报告{rid}", line + "（请报告这个文件）")
+                        else:
+                            retried.add(rid)
+                            suspects.append(rid)
+                if broken and not in_flight:
+                    break
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def reparse(
@@ -304,6 +390,7 @@ def reparse(
     everything: bool = False,
     dry_run: bool = False,
     progress: bool = True,
+    workers: int | None = None,
 ) -> ReparseSummary:
     """Re-parse the reports stored by another parser version (``everything``:
     all reports) from their original bytes; see the module docstring."""
@@ -319,16 +406,18 @@ def reparse(
         raise StorageError(explain(engine, e)) from None
     summary.selected = len(ids)
     bar = tqdm(total=len(ids), disable=not progress, file=sys.stderr, unit="份", leave=False)
+    n_workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
     try:
-        for row, session in _rows(engine, ids):
+        for kind, rid, label, payload in _parse_all(database_url(url), ids, n_workers):
             bar.update()
-            rid, label = row.id, row.source or f"报告{row.id}"
-            try:
-                report, checks, diffs = _parse(row, session)
-            except LoaderError as e:
-                summary.failures.append(f"{e}（报告 {rid} 保留原有数据）")
+            if kind == "gone":
                 continue
-            session.close()  # the write runs in its own transaction
+            if kind == "database":
+                raise StorageError(payload)
+            if kind == "failed":
+                summary.failures.append(payload)
+                continue
+            report, checks, diffs = payload
             if not dry_run:
                 try:
                     _write(engine, rid, report, checks)
@@ -347,4 +436,7 @@ def reparse(
         raise StorageError(explain(engine, e)) from None
     finally:
         bar.close()
+    # Workers finish in any order; the lines by report.
+    summary.failures.sort()
+    summary.kept_metadata.sort()
     return summary
