@@ -295,10 +295,15 @@ def failed_by_rule(engine: Engine, f: Filters) -> pd.DataFrame:
     """Per rule: how many reports failed it."""
     r = REPORT.c
     c = CHECK.c
+    conds = report_conditions(f)
+    # The reports as a set of ids read from the narrow filter index, not a
+    # join: SQLite joined by reading each failed report's row (full text
+    # inline), 10k rows at 100k reports, 1.1 s; "+ 0" keeps it on the
+    # (rule, status) index instead of walking check_result by report (0.2 s).
+    in_filter = [(c.report_id + 0).in_(select(r.id).where(*conds))] if conds else []
     stmt = (
         select(c.rule, func.count(func.distinct(c.report_id)).label("n_reports"))
-        .join(REPORT, r.id == c.report_id)
-        .where(c.rule.in_(_rules_present()), c.status == "fail", *report_conditions(f))
+        .where(c.rule.in_(_rules_present()), c.status == "fail", *in_filter)
         .group_by(c.rule)
         .order_by(func.count(func.distinct(c.report_id)).desc(), c.rule)
     )
