@@ -221,3 +221,17 @@ def test_metadata_given_at_import_is_kept(sqlite_url: str, tmp_path: Path) -> No
     sidecar.write_text('{"issuer": "平潭综合实验区管理委员会", "year": 2018}', encoding="utf-8")
     again = reparse(sqlite_url, everything=True, progress=False)
     assert (again.reparsed, again.kept_metadata) == (1, [])
+
+
+def test_serve_says_it_too_and_does_not_reparse(
+    capsys, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _old_database(sqlite_url)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)  # serve sets it: undone after the test
+    started: list[str] = []
+    monkeypatch.setattr(cli.os, "execv", lambda exe, command: started.append(exe))
+    assert cli.main(["serve", "--db", sqlite_url]) == 0
+    assert started  # the dashboard would start now
+    assert capsys.readouterr().out.splitlines() == [cli.OUTDATED_HINT]
+    with Session(get_engine(sqlite_url)) as s:
+        assert set(s.scalars(select(Report.parser_version))) == {"0.1.0"}
