@@ -15,15 +15,19 @@ re-parsed keeps all its old rows and is listed in one Chinese line.
 
 What is deliberately NOT changed: the report's id, content hash, version and
 is_current, and its metadata columns (issuer, issuer_key, year, region, scope,
-title, published, format, synthetic). The metadata given at import (sidecar
-JSON, command-line options) is not stored, so the stored columns are the
-only record of it; and a new issuer key or year would move the report
-between version chains. The report is parsed as at import (with its
-sidecar ``<file>.meta.json`` if that is still next to the stored path); when
-the metadata read then differs from the stored columns, the summary says so
-in one line and the report is parsed again with the stored columns as
-overrides, so year-dependent parsing and the checks see what the database
-says (re-import the file to change the metadata).
+title, published, synthetic). Its format (the table layout detected in the
+text) is updated with the facts it explains; the rollup buckets by format, so
+the old contribution is subtracted before and the new one added after.
+The metadata given at import (sidecar JSON, command-line options) is not
+stored, so the stored columns are the only record of it; and a new issuer
+key or year would move the report between version chains.
+
+The report is parsed as at import (with its sidecar ``<file>.meta.json`` if
+that is still next to the stored path); when the metadata read then differs
+from the stored columns, the summary says so in one line and the report is
+parsed again with the stored columns as overrides, so year-dependent parsing
+and the checks see what the database says (re-import the file to change the
+metadata).
 
 Originals are read and parsed in worker processes (``workers``, default 2)
 while this process writes, a bounded number of reports ahead. Measured on a
@@ -288,6 +292,9 @@ def _write(engine: Engine, rid: int, report: ParsedReport, checks: tuple[CheckRe
                     update(table)
                     .where(table.c.id == rid)
                     .values(
+                        # The table layout is read from the text, not metadata:
+                        # a better reader may recognise it where the old did not.
+                        format=report.format,
                         full_text=report.full_text,
                         warnings="\n".join(report.warnings),
                         parser_version=_parser_version(),

@@ -74,6 +74,8 @@ def _old_database(url: str) -> dict[str, int]:
         s.execute(update(Report).where(Report.id == jjf).values(warnings=ENGLISH))
         s.execute(update(CheckResult).where(CheckResult.report_id == jjf).values(detail=ENGLISH))
         s.execute(update(Section).where(Section.report_id == jjf).values(text=ENGLISH))
+        # The old PDF reader found no table in the re-publication.
+        s.execute(update(Report).where(Report.id == ids[HUAIAN_V2.name]).values(format="narrative"))
         s.execute(
             delete(Fact).where(
                 Fact.report_id == ids[MAIN_2019.name],
@@ -116,6 +118,9 @@ def test_reparse_restores_what_the_current_parser_reads(db_url: str) -> None:
         assert details and ENGLISH not in details
         assert _received_total(s, ids[MAIN_2019.name]) == [23]
         assert set(s.scalars(select(Report.parser_version))) == {PARSER_VERSION}
+        assert s.scalar(select(Report.format).where(Report.id == ids[HUAIAN_V2.name])) == (
+            "gov2021"
+        )
         after = {
             r.id: (r.content_hash, r.version, r.is_current, r.issuer_key, r.year)
             for r in s.scalars(select(Report))
