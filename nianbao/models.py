@@ -65,7 +65,18 @@ class Report(Base):
     __table_args__ = (
         Index("ix_report_region_year", "region_id", "year"),
         Index("ix_report_issuer_year", "issuer_key", "year"),
-        Index("ix_report_year_format", "year", "format"),
+        # Year ranges read reports from this index alone (the columns the
+        # pages filter and group on ride along; migration 0007).
+        Index(
+            "ix_report_year_format",
+            "year",
+            "format",
+            "is_current",
+            "synthetic",
+            "scope",
+            "region_id",
+            "issuer_key",
+        ),
         # One row per version: two imports racing for the same next version
         # cannot both win (the loser retries with the one after).
         Index("uq_report_issuer_year_version", "issuer_key", "year", "version", unique=True),

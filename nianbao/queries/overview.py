@@ -12,6 +12,7 @@ from nianbao.queries.common import (
     CHECK,
     REPORT,
     Filters,
+    _as_expression,
     measure_formats,
     read,
     report_conditions,
@@ -104,8 +105,12 @@ def headline(engine: Engine, f: Filters, year: int) -> pd.DataFrame:
     r = REPORT.c
     b = (
         select(
-            r.issuer_key,
-            r.scope,
+            # Expressions, not the columns: SQLite then reads the narrow filter
+            # index and sorts for the window, instead of walking the (issuer,
+            # year, version) index in window order and reading every report
+            # row with its full text (100k: 0.8 s -> see bench-out).
+            _as_expression(r.issuer_key),
+            _as_expression(r.scope),
             r.year,
             r.format,
             *[w.c[f"m{i}"].label(k.replace(".", "_")) for i, k in enumerate(all_keys)],
