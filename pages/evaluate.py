@@ -45,7 +45,7 @@ def _evaluation_box() -> None:
     else:
         st.warning(
             "尚未运行评估：下表只含入库时的表格规则（B/C/P）。"
-            "请运行 `nianbao evaluate`，或点下面的按钮。"
+            "请点下面的按钮运行评估。"
         )
     if st.button("重新评估全部报告", key="rerun_evaluation"):
         from nianbao.evaluation_store import evaluate_stale
