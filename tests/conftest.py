@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,3 +124,34 @@ if os.environ.get("NIANBAO_TEST_PG") == "1":
 
     dashboard_db.build_db = _on_postgres(_dashboard, "dash")  # type: ignore[assignment]
     eval_db.build_db = _on_postgres(_evaluator, "eval")  # type: ignore[assignment]
+
+
+# --- end-to-end tests in Debian's chromium (tests/browser.py) ---------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    from nianbao.app_server import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh context per test (no cookies or state carried over), Chinese locale."""
+    from tests.browser import TIMEOUT_MS, VIEWPORT
+
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield pg
+    finally:
+        context.close()

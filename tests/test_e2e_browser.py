@@ -20,16 +20,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from nianbao.app_server import CHROMIUM, CHROMIUM_ARGS, running_dashboard
+from nianbao.app_server import running_dashboard
+from tests import browser as e2e
 
-TIMEOUT_MS = 60_000
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = e2e.MARKS
 
 HOSTILE = (
     "一、总体情况\n本机关网站 <script>window.__pwned = 1</script> 已更新。"
@@ -84,51 +78,13 @@ def app() -> Iterator[dict[str, Any]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    # Playwright's Python package only: the browser is Debian's binary, never one
-    # Playwright downloads.
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield pg
-    finally:
-        context.close()
-
-
-def _main(page: Any) -> Any:
-    return page.locator('[data-testid="stMain"]')
-
-
-def _idle(page: Any) -> None:
-    """Wait until Streamlit has finished the current run (no stale elements, no runner)."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-stale=\"true\"]')"
-        " && !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')",
-        timeout=TIMEOUT_MS,
-    )
-
-
 def _download(page: Any, button: Any, attempts: int = 3) -> Any:
     """Click a download button and return the download; a click that lands while
     a rerun replaces the button is retried (the machine may be busy)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(attempts):
-        _idle(page)
+        e2e.idle(page)
         try:
             with page.expect_download(timeout=20_000) as info:
                 button.click()
@@ -146,10 +102,10 @@ def test_overview_and_navigation_render_in_chinese(app: dict[str, Any], page: An
     for title in ("报告详情", "数据", "指标说明", "导入"):
         nav.get_by_text(title, exact=True).first.wait_for()
     page.goto(app["base"] + "/metrics")
-    _main(page).get_by_text("跨时期系列").first.wait_for()
+    e2e.main(page).get_by_text("跨时期系列").first.wait_for()
     # Grid cells are drawn on a canvas; their text is in a hidden accessibility table.
     # 指标说明 names series in Chinese (codes only behind a toggle since a23734c)
-    _main(page).get_by_text("收到申请数 / 本年新收申请数").first.wait_for(state="attached")
+    e2e.main(page).get_by_text("收到申请数 / 本年新收申请数").first.wait_for(state="attached")
 
 
 def test_filter_changes_url_and_drill_down_opens_the_report(app: dict[str, Any], page: Any) -> None:
@@ -168,7 +124,7 @@ def test_filter_changes_url_and_drill_down_opens_the_report(app: dict[str, Any],
     assert meta is not None
 
     page.goto(app["base"] + "/data?years=2016-2016")
-    main = _main(page)
+    main = e2e.main(page)
     main.get_by_text(f"共 {expected_all} 行").first.wait_for()
     # Change a filter: only cells with a value. The URL follows and so do the figures.
     page.locator('[data-testid="stSidebar"]').get_by_text("只看有数值的").click()
@@ -199,11 +155,11 @@ def test_shared_url_reopens_the_same_view(app: dict[str, Any], page: Any) -> Non
 
     shared = app["base"] + f"/report?id={app['hostile_id']}&q=script"
     page.goto(shared)
-    main = _main(page)
+    main = e2e.main(page)
     main.get_by_text("端到端测试报告").first.wait_for()
     # The search from the URL is in the box and its matches are highlighted.
     box = main.get_by_label("在正文中搜索")
-    expect(box).to_have_value("script", timeout=TIMEOUT_MS)
+    expect(box).to_have_value("script", timeout=e2e.TIMEOUT_MS)
     page.wait_for_selector("mark")
     assert page.locator("mark").count() == 2
     # The report's <script> and markdown link are shown as text, never run or linked.
@@ -214,7 +170,9 @@ def test_shared_url_reopens_the_same_view(app: dict[str, Any], page: Any) -> Non
     # A second browser tab with the same link shows the same report and search.
     other = page.context.new_page()
     other.goto(page.url)
-    _main(other).get_by_text("端到端测试报告").first.wait_for()
+    e2e.main(other).get_by_text("端到端测试报告").first.wait_for()
     other.wait_for_selector("mark")
-    expect(_main(other).get_by_label("在正文中搜索")).to_have_value("script", timeout=TIMEOUT_MS)
+    expect(e2e.main(other).get_by_label("在正文中搜索")).to_have_value(
+        "script", timeout=e2e.TIMEOUT_MS
+    )
     assert other.url == page.url

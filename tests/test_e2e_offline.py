@@ -16,15 +16,9 @@ from urllib.parse import urlparse
 import pytest
 
 from nianbao.app_server import CHROMIUM, CHROMIUM_ARGS, running_dashboard
+from tests import browser as e2e
 
-TIMEOUT_MS = 60_000
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = e2e.MARKS
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +29,6 @@ def base() -> Iterator[str]:
         yield url
 
 
-def _idle(page: object) -> None:
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-stale=\"true\"]')"
-        " && !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')",
-        timeout=TIMEOUT_MS,
-    )
-
-
 def test_pages_make_no_request_outside_the_local_server(base: str) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -51,12 +37,12 @@ def test_pages_make_no_request_outside_the_local_server(base: str) -> None:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            page.set_default_timeout(TIMEOUT_MS)
+            page.set_default_timeout(e2e.TIMEOUT_MS)
             page.on("request", lambda r: requested.append(r.url))
             for path, heading in (("/", "总览"), ("/trends", "趋势")):
                 page.goto(base + path)
                 page.get_by_role("heading", name=heading).first.wait_for()
-                _idle(page)
+                e2e.idle(page)
                 page.wait_for_timeout(1500)  # the favicon is set after the first run
             favicon = page.evaluate(
                 "() => document.querySelector(\"link[rel='shortcut icon']\")?.href || ''"

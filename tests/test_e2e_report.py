@@ -16,18 +16,13 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from nianbao.app_server import CHROMIUM, CHROMIUM_ARGS, running_dashboard
+from nianbao.app_server import running_dashboard
 from nianbao.models import Report
+from tests import browser as e2e
 
-TIMEOUT_MS = 60_000
-WIDTH = 1400
+WIDTH = e2e.VIEWPORT["width"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = e2e.MARKS
 
 
 @pytest.fixture(scope="module")
@@ -45,38 +40,11 @@ def app() -> Iterator[dict[str, Any]]:
         yield {"base": base, "pingtan_2023": pingtan_2023}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": WIDTH, "height": 1000}, locale="zh-CN")
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield pg
-    finally:
-        context.close()
-
-
-def _main(page: Any) -> Any:
-    return page.locator('[data-testid="stMain"]')
-
-
 def test_table_b_total_column_is_on_screen_and_uncertain_cells_are_marked(
     app: dict[str, Any], page: Any
 ) -> None:
     page.goto(f"{app['base']}/report?id={app['pingtan_2023']}")
-    main = _main(page)
+    main = e2e.main(page)
     # pingtan/2023-main-017.txt: 第二十条第（一）项 行政规范性文件 is "77132470" in the source.
     main.get_by_text("存疑（原文 77132470）").first.wait_for()
     assert main.get_by_text("存疑（原文 77132470）").count() == 3
@@ -104,7 +72,7 @@ def test_picker_without_id_opens_nothing_until_a_report_is_chosen(
     app: dict[str, Any], page: Any
 ) -> None:
     page.goto(f"{app['base']}/report")
-    main = _main(page)
+    main = e2e.main(page)
     main.get_by_text("请在上面查找并选择一份报告。").wait_for()
     assert main.locator("table").count() == 0
     main.get_by_label("查找报告").fill("平潭综合实验区 2023")

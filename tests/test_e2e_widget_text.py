@@ -18,15 +18,9 @@ import pandas as pd
 import pytest
 
 from nianbao.app_server import CHROMIUM, CHROMIUM_ARGS, running_dashboard
+from tests import browser as e2e
 
-TIMEOUT_MS = 60_000
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = e2e.MARKS
 
 
 @pytest.fixture(scope="module")
@@ -47,19 +41,11 @@ def page(base: str) -> Iterator[Any]:
             viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True
         )
         pg = context.new_page()
-        pg.set_default_timeout(TIMEOUT_MS)
+        pg.set_default_timeout(e2e.TIMEOUT_MS)
         try:
             yield pg
         finally:
             browser.close()
-
-
-def _idle(page: Any) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[data-stale=\"true\"]')"
-        " && !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')",
-        timeout=TIMEOUT_MS,
-    )
 
 
 def _shown(locator: Any) -> tuple[str, str]:
@@ -87,7 +73,7 @@ def test_multiselect_has_no_english_rows(base: str, page: Any) -> None:
     sidebar = page.locator('[data-testid="stSidebar"]')
     bodies = sidebar.locator('[data-testid="stMultiSelect"]').nth(2)
     bodies.wait_for()
-    _idle(page)
+    e2e.idle(page)
     bodies.click()
     listbox = page.locator('[role="listbox"]').first
     listbox.wait_for()
@@ -106,7 +92,7 @@ def test_csv_then_excel_at_once_both_download(base: str, page: Any) -> None:
     page.goto(base + "/data?body=平潭综合实验区&years=2023-2023")
     main = page.locator('[data-testid="stMain"]')
     main.get_by_text("共 206 行").first.wait_for()
-    _idle(page)
+    e2e.idle(page)
     downloads: list[Any] = []
     page.on("download", lambda d: downloads.append(d))
     main.get_by_role("button", name="导出 CSV").click()
