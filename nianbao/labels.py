@@ -35,7 +35,9 @@ SCOPE_LABELS = {
     "other": "其他",
 }
 
-STATUS_LABELS = {"pass": "通过", "fail": "不通过", "uncertain": "存疑", "n/a": "不适用"}
+# A check that cannot decide is 无法判断; 存疑 is kept for a table cell whose
+# digits the parser could not split, so one page never uses one word for both.
+STATUS_LABELS = {"pass": "通过", "fail": "不通过", "uncertain": "无法判断", "n/a": "不适用"}
 
 # The applicant columns of the 2019/2021 Table B (../shared/spec/applicants.csv).
 APPLICANT_LABELS = {

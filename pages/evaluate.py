@@ -21,7 +21,7 @@ ui.setup_page("评估")
 METHOD_NOTE = """
 **默认指标体系（参照中国社会科学院政府透明度指数等第三方评估的做法）**：
 按时发布（15）、逐年发布（5）、格式规范（10）、要素齐全（15）、数据准确（25）、
-前后衔接（10）、内容不雷同（15）、数据可信（5）。每条规则的结果计分：通过 1、存疑 0.5、
+前后衔接（10）、内容不雷同（15）、数据可信（5）。每条规则的结果计分：通过 1、无法判断 0.5、
 不通过 0；一个指标的得分是其规则结果的平均，总分按权重加权（0–100）。没有任何结果的指标
 记为「不适用」，其权重由其余指标分摊（例如 2019 年以前的报告没有表三）。
 机器只做评估中可机械核对的部分并给出证据，判断仍由评估者作出。
@@ -43,10 +43,7 @@ def _evaluation_box() -> None:
             "按时发布、要素齐全、前后衔接、雷同等评估规则请重新运行。"
         )
     else:
-        st.warning(
-            "尚未运行评估：下表只含入库时的表格规则（B/C/P）。"
-            "请点下面的按钮运行评估。"
-        )
+        st.warning("尚未运行评估：下表只含入库时的表格规则（B/C/P）。请点下面的按钮运行评估。")
     if st.button("重新评估全部报告", key="rerun_evaluation"):
         from nianbao.evaluation_store import evaluate_stale
 
@@ -163,7 +160,7 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric("报告数", len(wb.cards))
 c2.metric("平均总分", "缺失" if pd.isna(mean) else f"{mean:.1f}")
 c3.metric("不通过（条）", int(wb.cards["不通过"].sum()))
-c4.metric("存疑（条）", int(wb.cards["存疑"].sum()))
+c4.metric("无法判断（条）", int(wb.cards["无法判断"].sum()))
 
 st.subheader("评分卡")
 st.caption(f"{scope_text}；权重方案：{profile}。单元格为指标状态和得分（0–100）。")
@@ -195,7 +192,7 @@ if picked is not None:
     if probs.empty:
         st.success("没有发现问题：所有规则均通过。")
     else:
-        st.caption(f"{len(probs)} 个问题（先列不通过，再列存疑）。")
+        st.caption(f"{len(probs)} 个问题（先列不通过，再列无法判断）。")
         ui.show_table(probs[["序号", "状态", "指标", "规则", "对象", "来源"]], key="problems")
         for p in probs.itertuples():
             with st.expander(f"{p.序号}. {p.状态} · {p.规则} {p.对象}".strip()):

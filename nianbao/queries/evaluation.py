@@ -26,11 +26,11 @@ from sqlalchemy.exc import IntegrityError
 
 from loaders.model import CheckResult
 from nianbao.evaluate.scorecard import DEFAULT_INDICATORS, Indicator, score, with_weights
+from nianbao.labels import STATUS_LABELS
 from nianbao.models import CheckResult as CheckRow
 from nianbao.models_eval import EvaluationResult, EvaluationRun, IndicatorProfile, ensure_tables
 from nianbao.queries.common import SCOPE_LABELS, Filters, read, reports
 
-STATUS_LABELS = {"pass": "通过", "fail": "不通过", "uncertain": "存疑", "n/a": "不适用"}
 ORIGIN_LABELS = {"check": "入库检查", "evaluation": "评估"}
 
 DEFAULT_PROFILE = "默认（参照中国社会科学院评估实践）"
@@ -47,7 +47,7 @@ CARD_COLUMNS = [
     "样本量（有结果的规则数）",
     "结果数",
     "不通过",
-    "存疑",
+    "无法判断",
 ]
 INDICATOR_COLUMNS = [
     "report_id",
@@ -163,7 +163,7 @@ def workbench(engine: Engine, f: Filters, weights: Weights | None = None) -> Wor
             "样本量（有结果的规则数）": len({c.rule for c, _o in pairs}),
             "结果数": len(pairs),
             "不通过": sum(1 for c, _o in pairs if c.status == "fail"),
-            "存疑": sum(1 for c, _o in pairs if c.status == "uncertain"),
+            "无法判断": sum(1 for c, _o in pairs if c.status == "uncertain"),
         }
         owner: dict[int, str] = {}
         for s in card.indicators:
@@ -222,7 +222,9 @@ def ranking(cards: pd.DataFrame, min_rules: int = DEFAULT_MIN_RULES) -> tuple[pd
         drop=True
     )
     out.insert(0, "排名", out["总分"].rank(method="min", ascending=False).astype(int))
-    return out[["排名", "report_id", "主体", "年份", "范围", "总分", n, "不通过", "存疑"]], hidden
+    return out[
+        ["排名", "report_id", "主体", "年份", "范围", "总分", n, "不通过", "无法判断"]
+    ], hidden
 
 
 # --- state and profiles --------------------------------------------------------------
