@@ -138,11 +138,25 @@ def _headline(f: common.Filters, year: int) -> None:
                 if _change_note(row) != block_note:
                     st.caption(_change_note(row))
         st.caption(block_note)
+        if scope == "government" and not f.bodies:
+            _shared_region_note(f, year)
     n, ids = ui.query(common.report_ids, f.with_(year=year))
     if ids:
         ui.reports_behind(list(ids), key="head_pick")
     elif n:
         st.caption(f"这些数字背后有 {n} 份报告；选择主体或地区后可在此打开单份报告。")
+
+
+def _shared_region_note(f: common.Filters, year: int) -> None:
+    """Name the reports when one region's 政府 figure adds two or more 政府
+    reports of that same region (平潭 2011–2013: 县政府 and 实验区): whether
+    one contains the other cannot be read from the reports."""
+    n, shared = ui.query(common.shared_region_reports, f.with_(scope="government", year=year))
+    notes = common.shared_region_notes(shared, "government", f.region_id)
+    if notes:
+        st.warning("  \n".join(notes))
+    if n > len(notes):
+        st.caption(f"另有 {n - len(notes)} 个地区在{year}年有多份政府年报，未逐一列出。")
 
 
 def _coverage(f: common.Filters, body_df: Any) -> None:

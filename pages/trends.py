@@ -176,6 +176,22 @@ else:
     )
     if picked:
         ui.report_link(int(picked[0]), "打开所选报告")
+    if not chosen and scope in ("government", "all"):
+        # A 政府 point that adds two 政府 reports of one region (平潭 2011–2013:
+        # 县政府 and 实验区) may count twice: say which years and reports.
+        places = [scoped.with_(region_id=r) for r in chosen_regions] or [scoped]
+        shown_years = set(line["year"])
+        notes, n_more = [], 0
+        for fp in places:
+            n_pairs, shared = ui.query(common.shared_region_reports, fp.with_(scope="government"))
+            n_more += n_pairs - len(shared[["region_id", "year"]].drop_duplicates())
+            shared = shared[shared["year"].isin(shown_years)]
+            found = common.shared_region_notes(shared, "government", fp.region_id)
+            notes += [x for x in found if x not in notes]
+        if notes:
+            st.warning("政府合计可能重复计算的年份：  \n" + "  \n".join(notes))
+        if n_more:
+            st.caption(f"另有 {n_more} 个地区年份有多份政府年报，未逐一列出。")
     n, ids = ui.query(common.report_ids, f)
     if ids:
         ui.reports_behind(list(ids), key="trend_pick")

@@ -217,3 +217,90 @@ def test_an_unreadable_cell_is_uncertain_not_blank() -> None:
     row = table[table["年份"] == 2012].iloc[0]
     assert math.isnan(row.iloc[2]) and (row["缺失数"], row["其中存疑"]) == (1, 1)
     assert "无法确定" in row["说明"]
+
+
+# ---------------------------------------------------------------- two 政府 reports of one region
+# 2011–2013 the region has two 政府 reports: 平潭县人民政府 (2012-county-004.txt:
+# 受理依申请公开信息总数 21, 主动公开信息数 2026) and 平潭综合实验区
+# (2012-main-005.txt: 0 and 739). The 政府 figure adds them (21, 2,765); whether
+# one contains the other cannot be told, so the page names both reports.
+
+
+def _government_report(issuer: str, year: int) -> int:
+    e = create_engine(build_db())
+    try:
+        f = common.Filters(region_id=region_id(), scope="government", year=year)
+        reps = common.reports(e, f)
+    finally:
+        e.dispose()
+    (rid,) = reps.loc[reps["issuer"] == issuer, "id"]
+    return int(rid)
+
+
+def _shared_notes(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "同一地区" in w.value]
+
+
+def test_overview_names_two_government_reports_of_one_region() -> None:
+    at = run("dashboard.py", region=str(region_id()), year="2012")
+    assert received(at) == ["21"]
+    assert next(m.value for m in at.metric if m.label == "主动公开") == "2,765"
+    assert "2 份报告" in [c.value for c in at.caption]
+    county = _government_report("平潭县人民政府", 2012)
+    zone = _government_report(ZONE, 2012)
+    assert _shared_notes(at) == [
+        f"2012年有 2 份政府年报属于同一地区（[平潭县人民政府](/report?id={county})、"
+        f"[平潭综合实验区](/report?id={zone})），是否互相包含无法从报告判断，合计可能重复。"
+    ]
+
+
+def test_overview_no_shared_note_for_one_government_report() -> None:
+    at = run("dashboard.py", region=str(region_id()), year="2023")
+    assert received(at) == ["81"]
+    assert _shared_notes(at) == []
+    # 12 department reports of the region are 12 bodies, not one report twice
+    at = run("dashboard.py", region=str(region_id()), year="2023", scope="department")
+    assert _shared_notes(at) == []
+
+
+def test_overview_parent_region_names_the_region() -> None:
+    e = create_engine(build_db())
+    try:
+        regs = common.regions(e)
+    finally:
+        e.dispose()
+    province = int(regs.loc[regs["name"] == "福建省", "id"].iloc[0])
+    (note,) = _shared_notes(run("dashboard.py", region=str(province), year="2013"))
+    assert note.startswith("2013年有 2 份政府年报属于同一地区「平潭综合实验区」（[平潭县人民政府]")
+    assert _shared_notes(run("dashboard.py", region=str(province), year="2014")) == []
+
+
+def test_trend_lists_the_years_with_two_government_reports() -> None:
+    at = run("pages/trends.py", region=str(region_id()), metric="requests_received")
+    (note,) = _shared_notes(at)
+    lines = note.split("  \n")
+    assert lines[0] == "政府合计可能重复计算的年份："
+    assert [x[:5] for x in lines[1:]] == ["2011年", "2012年", "2013年"]
+    assert f"[平潭县人民政府](/report?id={_government_report('平潭县人民政府', 2012)})" in lines[2]
+    assert f"[平潭综合实验区](/report?id={_government_report(ZONE, 2012)})" in lines[2]
+    table = next(d.value for d in at.dataframe if "说明" in d.value.columns)
+    gov = table[table["主体 / 地区"] == "政府"].set_index("年份")
+    assert (gov.loc[2012, "收到申请数 / 本年新收申请数"], gov.loc[2012, "报告数"]) == (21, 2)
+    assert gov.loc[2014, "报告数"] == 1
+    # 部门合计 only: no 政府 figure, no note
+    assert _shared_notes(run("pages/trends.py", region=str(region_id()), scope="department")) == []
+
+
+def test_shared_region_reports_query() -> None:
+    e = create_engine(build_db())
+    try:
+        f = common.Filters(region_id=region_id(), scope="government")
+        n, shared = common.shared_region_reports(e, f)
+        n_2023, none = common.shared_region_reports(e, f.with_(year=2023))
+        n_lim, first = common.shared_region_reports(e, f, limit=1)
+    finally:
+        e.dispose()
+    assert n == 3 and sorted(set(shared["year"])) == [2011, 2012, 2013]
+    assert set(shared.loc[shared["year"] == 2012, "issuer"]) == {"平潭县人民政府", ZONE}
+    assert n_2023 == 0 and none.empty
+    assert n_lim == 3 and set(first["year"]) == {2011} and len(first) == 2

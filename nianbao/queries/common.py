@@ -8,6 +8,7 @@ real figures.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,7 +17,7 @@ import pandas as pd
 from sqlalchemy import Engine, Integer, and_, case, func, literal, or_, select, union_all
 
 from nianbao import rollup
-from nianbao.labels import SCOPE_LABELS  # noqa: F401  (re-exported)
+from nianbao.labels import SCOPE_LABELS  # also re-exported
 from nianbao.models import CheckResult, Fact, Region, Report
 from nianbao.series import (
     Measure,
@@ -526,3 +527,76 @@ def report_ids(engine: Engine, f: Filters, limit: int = 300) -> tuple[int, tuple
             return int(n), ()
         ids = conn.execute(select(r.id).where(*report_conditions(f)).order_by(r.id)).scalars()
         return int(n), tuple(int(i) for i in ids)
+
+
+# ---------------------------------------------------------------- same-region reports
+SHARED_GROUPS = 20  # (region, year) pairs listed; more are counted, not named
+
+
+def shared_region_reports(
+    engine: Engine, f: Filters, limit: int = SHARED_GROUPS
+) -> tuple[int, pd.DataFrame]:
+    """Years in which one region has two or more reports of ``f.scope``.
+
+    A scope total adds them (平潭 2011–2013: 平潭县人民政府 and 平潭综合实验区
+    are both 政府 reports of one region); whether one already contains the
+    other cannot be read from the reports, so the pages say the sum may count
+    twice. Reports of different regions (a prefecture's counties) are normal.
+
+    Returns (number of such (region, year) pairs, their reports: region_id,
+    region, year, id, issuer — the first ``limit`` pairs by year and region).
+    One grouped read of the narrow filter index; the reports are read only
+    when a pair exists.
+    """
+    r = REPORT.c
+    cols = ["region_id", "region", "year", "id", "issuer"]
+    conds = [r.region_id.is_not(None), r.year.is_not(None), *report_conditions(f)]
+    region_id, year = _as_expression(r.region_id), _as_expression(r.year)
+    pairs = read(
+        engine,
+        select(region_id, year)
+        .where(*conds)
+        .group_by(region_id, year)
+        .having(func.count() > 1)
+        .order_by(year, region_id),
+    )
+    if pairs.empty:
+        return 0, pd.DataFrame(columns=cols)
+    shown = pairs.head(limit)
+    which = [
+        and_(r.region_id == int(g), r.year == int(y))
+        for g, y in zip(shown["region_id"], shown["year"], strict=True)
+    ]
+    stmt = (
+        select(r.region_id, REGION.c.name.label("region"), r.year, r.id, r.issuer)
+        .join(REGION, REGION.c.id == r.region_id)
+        .where(or_(*which), *report_conditions(f))
+        .order_by(r.year, r.region_id, r.issuer_key, r.id)
+    )
+    return len(pairs), read(engine, stmt)[cols]
+
+
+_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def _md(text: object) -> str:
+    """``text`` shown literally inside markdown (a name cannot become a link or emphasis)."""
+    return _MD.sub(r"\\\1", str(text))
+
+
+def shared_region_notes(shared: pd.DataFrame, scope: str, region_id: int | None) -> list[str]:
+    """One markdown sentence per (region, year) of :func:`shared_region_reports`,
+    naming the reports with a link to each; the region is named when it is not
+    the one selected (``region_id``)."""
+    notes = []
+    for (rid, year), grp in shared.groupby(["region_id", "year"], sort=False):
+        links = "、".join(
+            f"[{_md(i)}](/report?id={int(n)})"
+            for n, i in zip(grp["id"], grp["issuer"], strict=True)
+        )
+        where = "" if region_id == int(rid) else f"「{_md(grp['region'].iloc[0])}」"
+        notes.append(
+            f"{int(year)}年有 {len(grp)} 份{SCOPE_LABELS.get(scope, scope)}年报属于同一地区{where}"
+            f"（{links}），是否互相包含无法从报告判断，合计可能重复。"
+        )
+    return notes
