@@ -30,19 +30,6 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def scope_choice() -> str:
-    """The 范围 picker of 总览 and 趋势; the default is the region's own report (政府)."""
-    return ui.url_selectbox(
-        "范围",
-        list(common.SCOPE_CHOICES),
-        "scope",
-        default="government",
-        format_func=common.SCOPE_CHOICES.get,
-        key="scope_total",
-        help=common.NO_GRAND_TOTAL,
-    )
-
-
 def overview_page() -> None:
     ui.setup_page("总览")
     try:
@@ -52,7 +39,7 @@ def overview_page() -> None:
         return
     with st.sidebar:
         place = ui.scope_filters(engine_regions, with_scope=False)
-        scope = scope_choice()
+        scope = ui.total_scope()
         body_df = ui.query(common.bodies, place)
         labels = {
             k: f"{k}（{SCOPE_LABELS.get(s, s)}）"

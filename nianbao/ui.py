@@ -241,6 +241,20 @@ def url_multiselect(
     return value
 
 
+def total_scope() -> str:
+    """The 范围 of a region's total on 总览 and 趋势 (?scope=); default 政府, the
+    region's own report: totals never add reports of different scopes."""
+    return url_selectbox(
+        "范围",
+        list(common.SCOPE_CHOICES),
+        "scope",
+        default="government",
+        format_func=common.SCOPE_CHOICES.get,
+        key="scope_total",
+        help=common.NO_GRAND_TOTAL,
+    )
+
+
 def scope_filters(
     engine_regions: pd.DataFrame, *, key_prefix: str = "", with_scope: bool = True
 ) -> Filters:

@@ -70,15 +70,7 @@ options = {
 }
 with st.sidebar:
     place = ui.scope_filters(region_df, with_scope=False)
-    scope = ui.url_selectbox(
-        "范围",
-        list(common.SCOPE_CHOICES),
-        "scope",
-        default="government",
-        format_func=common.SCOPE_CHOICES.get,
-        key="scope_total",
-        help=common.NO_GRAND_TOTAL,
-    )
+    scope = ui.total_scope()
     body_df = ui.query(common.bodies, place)
     body_scope = dict(zip(body_df["issuer_key"], body_df["scope"], strict=True))
     chosen = ui.url_multiselect(
