@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,13 +36,10 @@ TAX = P + "地方税务局"
 @pytest.fixture(scope="module", autouse=True)
 def database() -> Iterator[str]:
     url = eval_db.build_db()
-    old = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    yield url
-    if old is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = old
+    # The pages read DATABASE_URL; restored after this module.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", url)
+        yield url
 
 
 def rid(body: str, year: int) -> int:

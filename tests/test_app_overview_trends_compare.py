@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -23,15 +24,12 @@ TIMEOUT = 60
 
 
 @pytest.fixture(scope="module", autouse=True)
-def database() -> str:
+def database() -> Iterator[str]:
     url = build_db()
-    old = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    yield url
-    if old is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = old
+    # The pages read DATABASE_URL; restored after this module.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", url)
+        yield url
 
 
 def run(script: str, **params: str) -> AppTest:

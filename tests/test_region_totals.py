@@ -28,6 +28,7 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -61,15 +62,12 @@ def build_db() -> str:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def database() -> str:
+def database() -> Iterator[str]:
     url = build_db()
-    old = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    yield url
-    if old is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = old
+    # The pages read DATABASE_URL; restored after this module.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", url)
+        yield url
 
 
 @cache
