@@ -677,10 +677,10 @@ def table_html(table: OfficialTable) -> str:
     for head in head_rows:
         parts.append("<tr>")
         for text, colspan, rowspan in head:
-            span = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+            attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
                 f' colspan="{colspan}"' if colspan > 1 else ""
             )
-            parts.append(f'<th{span} style="{_HEAD_STYLE}">{escape_literal(text)}</th>')
+            parts.append(f'<th{attrs} style="{_HEAD_STYLE}">{escape_literal(text)}</th>')
         parts.append("</tr>")
     parts.append("</thead><tbody>")
     rows = [["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False)]
@@ -690,9 +690,9 @@ def table_html(table: OfficialTable) -> str:
         for c, span in enumerate(row_spans):
             if span is not None:
                 parts.append(_td(row[c], _LABEL_STYLE, *span))
-        for text in row[n:]:
-            style = _UNCERTAIN_STYLE if text.startswith(UNCERTAIN) else _NUMBER_STYLE
-            parts.append(_td(text, style))
+        for cell in row[n:]:
+            style = _UNCERTAIN_STYLE if cell.startswith(UNCERTAIN) else _NUMBER_STYLE
+            parts.append(_td(cell, style))
         parts.append("</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)

@@ -66,7 +66,7 @@ from loaders.metadata import Overrides
 from loaders.model import CheckResult, ParsedReport
 from nianbao import rollup
 from nianbao.db import StorageError, database_url, explain, get_engine, init_db
-from nianbao.labels import SCOPE_LABELS
+from nianbao.labels import SCOPE_LABELS, label
 from nianbao.models import CheckResult as CheckRow
 from nianbao.models import Fact as FactRow
 from nianbao.models import Region as RegionRow
@@ -205,12 +205,12 @@ def _differences(report: ParsedReport, stored: Overrides) -> list[str]:
         "county": report.region.county,
     }
     out = []
-    for name, label in _META_LABELS.items():
+    for name, title in _META_LABELS.items():
         old, new = getattr(stored, name), fresh[name]
         if name == "scope":  # the user reads 政府/部门…, not the code
-            old, new = SCOPE_LABELS.get(old, old), SCOPE_LABELS.get(new, new)
+            old, new = label(SCOPE_LABELS, old), label(SCOPE_LABELS, new)
         if old != new:
-            out.append(f"{label} {old or '—'}→{new or '—'}")
+            out.append(f"{title} {old or '—'}→{new or '—'}")
     return out
 
 

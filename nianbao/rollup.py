@@ -264,7 +264,7 @@ _HAVE_TABLE: set[str] = set()  # database URLs known to have fact_rollup
 def _has_table(conn: Connection) -> bool:
     url = conn.engine.url.render_as_string(hide_password=False)
     if url not in _HAVE_TABLE:
-        if not inspect(conn).has_table(ROLLUP.name):
+        if not inspect(conn).has_table(FactRollup.__tablename__):
             return False
         _HAVE_TABLE.add(url)
     return True

@@ -249,7 +249,7 @@ def total_scope() -> str:
         list(common.SCOPE_CHOICES),
         "scope",
         default="government",
-        format_func=common.SCOPE_CHOICES.get,
+        format_func=lambda k: common.SCOPE_CHOICES.get(k, k),
         key="scope_total",
         help=common.NO_GRAND_TOTAL,
     )

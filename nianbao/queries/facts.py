@@ -291,7 +291,7 @@ def _fact_rows(session: Session, flt: FactFilter, limit: int) -> list[Any]:
         chunk = ids[pos : pos + size]
         pos, size = pos + len(chunk), min(size * 4, 2000)
         rank = {rid: i for i, rid in enumerate(chunk)}
-        batch = session.execute(stmt.where(Fact.report_id.in_(chunk))).all()
+        batch = list(session.execute(stmt.where(Fact.report_id.in_(chunk))).all())
         batch.sort(key=lambda r: (rank[r.report_id], r.fact_id))
         rows.extend(batch[: limit - len(rows)])
     return rows

@@ -123,7 +123,7 @@ def headline(engine: Engine, f: Filters, year: int) -> pd.DataFrame:
     # (a window over body and scope, ordered by year), so the per-report values
     # are computed once and no self-join is planned (a join of the two years
     # cost seconds on PostgreSQL).
-    body = {"partition_by": [b.c.issuer_key, b.c.scope], "order_by": b.c.year}
+    body: dict[str, Any] = {"partition_by": [b.c.issuer_key, b.c.scope], "order_by": b.c.year}
     names = [k.replace(".", "_") for k in all_keys]
     lagged = select(
         b,
@@ -213,10 +213,10 @@ def _headline_rows(years_df: pd.DataFrame, pairs_df: pd.DataFrame, year: int) ->
     scopes = [s for s in SCOPE_LABELS if s in set(years_df.loc[years_df["year"] == year, "scope"])]
     for scope in scopes:
         y = years_df[(years_df["scope"] == scope) & (years_df["year"] == year)].iloc[0]
-        py = years_df[(years_df["scope"] == scope) & (years_df["year"] == year - 1)]
-        py = py.iloc[0] if len(py) else None
-        pr = pairs_df[pairs_df["scope"] == scope]
-        pr = pr.iloc[0] if len(pr) else None
+        prev_rows = years_df[(years_df["scope"] == scope) & (years_df["year"] == year - 1)]
+        py: Any = prev_rows.iloc[0] if len(prev_rows) else None
+        pair_rows = pairs_df[pairs_df["scope"] == scope]
+        pr: Any = pair_rows.iloc[0] if len(pair_rows) else None
         for key, label in HEADLINES:
             if key == "disclosure_rate":
                 n = int(y["rate__n"])
