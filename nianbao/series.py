@@ -282,14 +282,21 @@ def disjoint_groups(measures: Sequence[Measure]) -> list[list[Measure]]:
     return [members for _, members in groups]
 
 
-def _index_condition(measures: Sequence[Measure]) -> ColumnElement[bool]:
-    fact = Fact.__table__.c
+def codes_by_applicant(measures: Sequence[Measure]) -> dict[str | None, list[str]]:
+    """The metric codes the measures read, per applicant column (None: no
+    applicant dimension), each code once: one index range per applicant."""
     by_applicant: dict[str | None, list[str]] = {}
     for m in measures:
         for era in m.eras:
             for t in era.terms:
                 codes = by_applicant.setdefault(t.applicant, [])
                 codes.extend(c for c in t.metrics if c not in codes)
+    return by_applicant
+
+
+def _index_condition(measures: Sequence[Measure]) -> ColumnElement[bool]:
+    fact = Fact.__table__.c
+    by_applicant = codes_by_applicant(measures)
     parts = [
         and_(
             fact.metric.in_(codes),

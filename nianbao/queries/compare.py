@@ -16,6 +16,7 @@ from nianbao.series import (
     GOV_FORMATS,
     LEGACY_FORMATS,
     Measure,
+    codes_by_applicant,
     disjoint_groups,
     measure,
     measure_condition,
@@ -162,12 +163,7 @@ def _per_report(measures: list[Measure], conds: list[Any]) -> Select[Any]:
     Same rows: report_id, measure, value (NULL if a fact behind it is blank)."""
     fact = FACT.c
     key = case(*[(measure_condition(m), literal(m.key)) for m in measures], else_=None)
-    codes: dict[str | None, list[str]] = {}
-    for m in measures:
-        for era in m.eras:
-            for t in era.terms:
-                have = codes.setdefault(t.applicant, [])
-                have.extend(c for c in t.metrics if c not in have)
+    codes = codes_by_applicant(measures)
     branches = [
         select(fact.report_id.label("report_id"), key.label("measure"), fact.value.label("value"))
         .select_from(FACT.join(REPORT, REPORT.c.id == fact.report_id))
