@@ -208,4 +208,5 @@ st.download_button(
     file_name=f"评估_{year or '全部年份'}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="export_xlsx",
+    on_click="ignore",
 )

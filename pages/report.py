@@ -125,6 +125,7 @@ with col_original:
             file_name=original_name,
             mime="application/octet-stream",
             key="download-original",
+            on_click="ignore",
         )
 with col_facts:
     facts_export = rq.label_facts(facts)
@@ -134,6 +135,7 @@ with col_facts:
         file_name=f"report-{report_id}-facts.csv",
         mime=CSV_MIME,
         key="download-facts",
+        on_click="ignore",
     )
 
 # --- checks and warnings ------------------------------------------------------------

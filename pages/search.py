@@ -123,4 +123,5 @@ st.download_button(
     file_name="全文检索.csv",
     mime="text/csv",
     key="export_csv",
+    on_click="ignore",
 )
