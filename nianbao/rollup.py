@@ -280,23 +280,30 @@ def covers(f: Any) -> bool:
     return f.region_id is None and not f.bodies
 
 
-def conditions(f: Any) -> list[Any]:
-    """queries.common.report_conditions over the rollup's keys (see :func:`covers`)."""
-    c = ROLLUP.c
-    conds: list[Any] = [c.metric != REPORT_ROW]
+def filter_conditions(cols: Any, f: Any) -> list[Any]:
+    """The conditions of a queries.common.Filters on the keys the report table
+    and the rollup share (current, synthetic, scope, year range); ``cols`` is
+    either table's column collection. Region and bodies are report-only."""
+    conds: list[Any] = []
     if f.current_only:
-        conds.append(c.is_current.is_(True))
+        conds.append(cols.is_current.is_(True))
     if not f.include_synthetic:
-        conds.append(c.synthetic.is_(False))
+        conds.append(cols.synthetic.is_(False))
     if f.scope:
-        conds.append(c.scope == f.scope)
+        conds.append(cols.scope == f.scope)
     if f.year is not None:
-        conds.append(c.year == f.year)
+        conds.append(cols.year == f.year)
     if f.year_from is not None:
-        conds.append(c.year >= f.year_from)
+        conds.append(cols.year >= f.year_from)
     if f.year_to is not None:
-        conds.append(c.year <= f.year_to)
+        conds.append(cols.year <= f.year_to)
     return conds
+
+
+def conditions(f: Any) -> list[Any]:
+    """``f`` over the rollup's keys (see :func:`covers`); marker rows are not
+    excluded here (:func:`real_cells` does that where cells are read)."""
+    return filter_conditions(ROLLUP.c, f)
 
 
 def usable(engine: Engine, f: Any) -> bool:

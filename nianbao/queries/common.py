@@ -61,23 +61,11 @@ def region_subtree(region_id: int, name: str = "region_tree") -> Any:
 
 def report_conditions(f: Filters, tree_name: str = "region_tree") -> list[Any]:
     r = REPORT.c
-    conds: list[Any] = []
-    if f.current_only:
-        conds.append(r.is_current.is_(True))
-    if not f.include_synthetic:
-        conds.append(r.synthetic.is_(False))
-    if f.scope:
-        conds.append(r.scope == f.scope)
+    conds = rollup.filter_conditions(r, f)
     if f.region_id is not None:
         conds.append(r.region_id.in_(region_subtree(f.region_id, tree_name)))
     if f.bodies:
         conds.append(r.issuer_key.in_(f.bodies))
-    if f.year is not None:
-        conds.append(r.year == f.year)
-    if f.year_from is not None:
-        conds.append(r.year >= f.year_from)
-    if f.year_to is not None:
-        conds.append(r.year <= f.year_to)
     return conds
 
 
@@ -235,7 +223,7 @@ def _aggregate_rollup(
         return None
     c = rollup.ROLLUP.c
     keys = [rollup.year_column(), c.scope, c.format]
-    conds = rollup.conditions(f)[1:]  # without its "not a marker row"
+    conds = rollup.conditions(f)
     parts = []
     with engine.connect() as conn:
         stmt = (
